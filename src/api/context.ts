@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/model.js';
+import type { Dispatcher } from '../dispatch/dispatcher.js';
+import type { Metrics } from '../metrics.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import type { StatusBoard } from '../reconcile/status.js';
+import type { Db } from '../store/db.js';
+
+/** The parts of a running service that the HTTP routes use. */
+export interface ApiContext {
+  config: Config;
+  log: Logger;
+  db: Db;
+  registry: NodeRegistry;
+  metrics: Metrics;
+  dispatcher: Dispatcher;
+  board: StatusBoard;
+  operatorToken: string;
+  /** Webhook secret by source; a source without one accepts unsigned deliveries. */
+  webhookSecrets: Record<string, string | undefined>;
+  /** Facts about the initial load and the reconcile loop, for /healthz. */
+  health: { ready: boolean; lastPass: string | null; flowsDirMissing: boolean };
+}

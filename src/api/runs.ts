@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { HookflowError } from '../errors.js';
+import { findRun } from '../store/runs.js';
+import type { ApiContext } from './context.js';
+
+/** `GET /runs/:id`: a run with its trace. The caller registers operator auth on this scope. */
+export async function runRoutes(app: FastifyInstance, options: { context: ApiContext }): Promise<void> {
+  const { db } = options.context;
+
+  app.get<{ Params: { id: string } }>('/runs/:id', {
+    schema: {
+      description: 'Read a run and its trace',
+      params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+    },
+  }, async (request) => {
+    const run = findRun(db, request.params.id);
+    if (!run) throw new HookflowError('RUN_NOT_FOUND', `no run has id ${request.params.id}`);
+    return run;
+  });
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { FlowTable } from '../dispatch/selection.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import { readFileAtHead } from '../store/git-head.js';
+import { describeProblems, flowIdOfFile, loadFlowText } from './flow-file.js';
+import type { StatusBoard } from './status.js';
+
+export interface InitialLoadOptions {
+  flowsDir: string;
+  registry: NodeRegistry;
+  table: FlowTable;
+  board: StatusBoard;
+  log: Logger;
+}
+
+/**
+ * Loads every `*.json` in the flows folder. A file that fails validation serves its version
+ * at git HEAD when that one is valid (state `stale`); otherwise the flow is `invalid` and
+ * does not serve. One bad file never stops the others from loading.
+ */
+export async function loadFlowsDir(options: InitialLoadOptions): Promise<void> {
+  const { flowsDir, registry, table, board } = options;
+  const files = listFlowFiles(flowsDir);
+
+  for (const file of files) {
+    const id = flowIdOfFile(file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      board.set(id, {
+        state: 'invalid', reason: 'ReadFailed', message: `cannot read ${file}: ${(err as Error).message}`,
+        errors: [], observed_version: null, file,
+      });
+      continue;
+    }
+
+    const result = loadFlowText(text, file, registry);
+    if (result.ok) {
+      table.upsert(result.compiled);
+      const enabled = result.compiled.flow.enabled;
+      board.set(id, {
+        state: enabled ? 'active' : 'disabled', reason: 'Loaded', message: `flow ${id} loaded`,
+        errors: [], observed_version: result.fingerprint, file,
+      });
+      continue;
+    }
+
+    const fallback = await loadHeadVersion(file, registry);
+    if (fallback) table.upsert(fallback);
+    board.set(id, {
+      state: fallback ? 'stale' : 'invalid',
+      reason: 'ValidationFailed',
+      message: `${file} is invalid${fallback ? ', serving the version at git HEAD' : ''}: ${describeProblems(result.problems)}`,
+      errors: result.problems,
+      observed_version: result.fingerprint,
+      file,
+    });
+  }
+}
+
+export function listFlowFiles(flowsDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(flowsDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort().map((name) => path.join(flowsDir, name));
+}
+
+async function loadHeadVersion(file: string, registry: NodeRegistry) {
+  const text = await readFileAtHead(file);
+  if (text === null) return null;
+  const result = loadFlowText(text, file, registry);
+  return result.ok ? result.compiled : null;
+}
