@@ -13,6 +13,7 @@ import { loadFlowsDir } from './reconcile/initial-load.js';
 import { StatusBoard } from './reconcile/status.js';
 import { openDatabase } from './store/db.js';
 import { failInterruptedRuns } from './store/runs.js';
+import { SerialQueue } from './store/serial-queue.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -43,6 +44,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const context: ApiContext = {
     config, log, db, registry, metrics, dispatcher, board,
     operatorToken: resolveOperatorToken(config, log, env),
+    mutations: new SerialQueue(),
     webhookSecrets: readWebhookSecrets(config, env, log),
     health: { ready: false, lastPass: null, flowsDirMissing: false },
   };

@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import type { StatusBoard } from '../reconcile/status.js';
 import type { Db } from '../store/db.js';
+import type { SerialQueue } from '../store/serial-queue.js';
 
 /** The parts of a running service that the HTTP routes use. */
 export interface ApiContext {
@@ -16,6 +17,8 @@ export interface ApiContext {
   dispatcher: Dispatcher;
   board: StatusBoard;
   operatorToken: string;
+  /** Serialises flow mutations (API writes, applied hand edits) with each other. */
+  mutations: SerialQueue;
   /** Webhook secret by source; a source without one accepts unsigned deliveries. */
   webhookSecrets: Record<string, string | undefined>;
   /** Facts about the initial load and the reconcile loop, for /healthz. */
