@@ -16,6 +16,8 @@ export interface TestServiceOptions {
   env?: Record<string, string>;
   /** Reuse the folder of an earlier test service (for restarts). */
   dir?: string;
+  /** A logger of the test's own, to read what the service logs. */
+  log?: pino.Logger;
 }
 
 export interface HttpAnswer {
@@ -55,8 +57,10 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   }, dir);
   fs.mkdirSync(config.flows_dir, { recursive: true });
 
+  // Node types read forge tokens from process.env, so the test's variables go there too.
+  Object.assign(process.env, options.env);
   const env = { ...process.env, HOOKFLOW_OPERATOR_TOKEN: TEST_TOKEN, ...options.env };
-  const log = pino({ level: config.log.level });
+  const log = options.log ?? pino({ level: config.log.level });
   const service = await startService(config, { env, log });
 
   async function request(method: string, urlPath: string, opts: { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {}): Promise<HttpAnswer> {
