@@ -87,6 +87,7 @@ export const httpRequest: NodeType = {
   type: 'http.request',
   description: 'Sends an HTTP request to a host allowed by http.allowed_hosts, without following redirects, and outputs the status, which never fails the node, and the response (parsed JSON or text).',
   mutating: (args) => !READ_ONLY_METHODS.has(args.method ?? 'POST'),
+  mutatingNote: 'yes, unless the method is GET or HEAD',
   inputs: { body: { type: 'any' }, event: { type: 'event', required: true } },
   outputs: { response: 'json', status: 'number' },
   args: {

@@ -51,6 +51,8 @@ export interface NodeType {
   description: string;
   /** Whether the node has side effects outside hookflow; a function when it depends on the args. */
   mutating: boolean | ((args: Record<string, any>) => boolean);
+  /** For the docs, when `mutating` is a function: in which case the node mutates. */
+  mutatingNote?: string;
   inputs: Record<string, InputPort>;
   outputs: Record<string, PortType>;
   /** JSON Schema (draft 2020-12) of the node's args: its widget schema. */
