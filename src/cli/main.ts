@@ -1,31 +1,90 @@
-import { parseArgs } from 'node:util';
-import { serve } from './serve.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../paths.js';
+import { applyCommand } from './apply.js';
+import { parseCommandArgs, UsageError, type Command } from './command.js';
+import { dryRunCommand } from './dry-run.js';
+import { CliError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { auditCommand, deleteCommand, disableCommand, enableCommand, getCommand, historyCommand, listCommand } from './flows-commands.js';
+import { processIo, type Io } from './output.js';
+import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
+import { validateCommand } from './validate.js';
 
-const USAGE = `Usage: hookflow <command> [options]
+/** Every command, in the order `hookflow --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  applyCommand,
+  validateCommand,
+  listCommand,
+  getCommand,
+  enableCommand,
+  disableCommand,
+  deleteCommand,
+  dryRunCommand,
+  historyCommand,
+  auditCommand,
+  statusCommand,
+];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const lines = COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `Usage: hookflow <command> [options]
 
 Commands:
-  serve [--config FILE]   start the service (no file: embedded defaults)
+${lines.join('\n')}
 
-Run "hookflow <command> --help" for the options of a command.`;
+Run "hookflow <command> --help" for the arguments and options of a command.
+Exit codes: 0 success, 1 failure, 2 wrong usage, 3 server unreachable or token rejected.`;
+}
 
-/** Entry point of bin/hookflow. Exit codes: 0 success, 1 failure, 2 usage error. */
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** Entry point of bin/hookflow; returns the exit code, or -1 when the process must keep running (serve). */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr.line(usage());
+    return EXIT.USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.line(usage());
+    return EXIT.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.line(packageVersion());
+    return EXIT.OK;
   }
 
-  if (command === 'serve') {
-    const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
-    if (values.help) {
-      process.stdout.write('Usage: hookflow serve [--config FILE]\n\nStarts the service. FILE is a webhook-config.yaml; without it every key takes its default.\n');
-      return 0;
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.stderr.line(`hookflow: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.USAGE;
+  }
+
+  try {
+    const args = parseCommandArgs(command, rest);
+    if (args.values.help) {
+      io.stdout.line(command.help);
+      return EXIT.OK;
     }
-    await serve(values.config);
-    return -1;
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const usageLine = command.help.split('\n')[0];
+      io.stderr.line(`hookflow ${command.name}: ${error.message}\n${usageLine}\nRun "hookflow ${command.name} --help" for more.`);
+      return EXIT.USAGE;
+    }
+    if (error instanceof CliError) {
+      io.stderr.line(io.stderr.style.red(`hookflow ${command.name}: ${error.message}`));
+      for (const detail of error.details) io.stderr.line(`  ${detail}`);
+      return error.exitCode;
+    }
+    throw error;
   }
-
-  process.stderr.write(`hookflow: unknown command ${command}\n\n${USAGE}\n`);
-  return 2;
 }

@@ -1,8 +1,10 @@
-import { loadConfig } from '../config/load.js';
-import { startService } from '../service.js';
+import { stringOption, type Command } from './command.js';
 
 /** `hookflow serve [--config FILE]`: runs until SIGINT or SIGTERM. */
 export async function serve(configFile: string | undefined): Promise<void> {
+  // Imported here so that the other commands start without loading Fastify, SQLite and git.
+  const { loadConfig } = await import('../config/load.js');
+  const { startService } = await import('../service.js');
   const config = loadConfig(configFile);
   const service = await startService(config);
 
@@ -17,3 +19,23 @@ export async function serve(configFile: string | undefined): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'start the service',
+  help: `Usage: hookflow serve [--config FILE]
+
+Starts the service and runs until SIGINT or SIGTERM. FILE is a webhook-config.yaml;
+without it every key takes its default (127.0.0.1:8787, flows.d, data).
+
+Options:
+  -c, --config FILE  the configuration file
+  -h, --help         show this help`,
+  options: { config: { type: 'string', short: 'c' } },
+  positionals: { min: 0, max: 0 },
+
+  async run({ values }) {
+    await serve(stringOption(values, 'config'));
+    return -1;
+  },
+};
