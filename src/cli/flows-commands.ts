@@ -133,15 +133,15 @@ export const deleteCommand: Command = {
   },
 };
 
+/** One commit of `GET /flows/:id/history`, as the service reads it from `git log`. */
 interface HistoryEntry {
-  commit?: string;
-  sha?: string;
-  author?: string;
-  author_name?: string;
-  date?: string;
+  commit: string;
+  author?: { name?: string; email?: string };
+  /** Author date, ISO 8601. */
   at?: string;
-  message?: string;
   subject?: string;
+  /** The action of a commit hookflow made (create, update…); null for other commits. */
+  action?: string | null;
 }
 
 export const historyCommand: Command = {
@@ -164,9 +164,9 @@ export const historyCommand: Command = {
       return EXIT.OK;
     }
     const rows = commits.map((entry) => [
-      text(entry.commit ?? entry.sha).slice(0, 10), text(entry.date ?? entry.at), text(entry.author ?? entry.author_name), text(entry.message ?? entry.subject),
+      entry.commit.slice(0, 10), text(entry.at), text(entry.author?.name), text(entry.action), text(entry.subject),
     ]);
-    for (const line of formatTable(['COMMIT', 'DATE', 'AUTHOR', 'MESSAGE'], rows)) io.stdout.line(line);
+    for (const line of formatTable(['COMMIT', 'DATE', 'AUTHOR', 'ACTION', 'SUBJECT'], rows)) io.stdout.line(line);
     return EXIT.OK;
   },
 };
