@@ -26,6 +26,34 @@ export function loadFlowText(text: string, file: string, registry: NodeRegistry)
   return { ok: true, compiled: compileFlow(result.flow, registry), fingerprint };
 }
 
+/**
+ * Like loadFlowText, for the raw bytes of a file, and it never throws: the fingerprint is
+ * taken over the bytes (so it matches the API's write path even for bytes that are not
+ * UTF-8), and a validator failure on pathological input (nesting deep enough to exhaust the
+ * stack) becomes a problem of that file instead of an error of the loop.
+ */
+export function loadFlowBytes(bytes: Buffer, file: string, registry: NodeRegistry): FlowFileResult {
+  const fingerprint = fileFingerprint(bytes);
+  try {
+    const result = loadFlowText(bytes.toString('utf8'), file, registry);
+    return { ...result, fingerprint };
+  } catch (err) {
+    const message = `The flow file could not be validated: ${(err as Error).message}.`;
+    return { ok: false, problems: [{ code: 'FLOW_UNLOADABLE', path: '', message }], fingerprint };
+  }
+}
+
+/** Status reasons for a file that does not load, by the first problem found. */
+export type LoadFailureReason = 'ReadFailed' | 'ParseFailed' | 'ValidationFailed';
+
+const PARSE_PROBLEM_CODES = new Set(['FLOW_EMPTY', 'FLOW_JSON_SYNTAX', 'FLOW_NOT_OBJECT']);
+
+export function failureReason(problems: Problem[]): LoadFailureReason {
+  const code = problems[0]?.code ?? '';
+  if (code === 'FLOW_FILE_UNREADABLE') return 'ReadFailed';
+  return PARSE_PROBLEM_CODES.has(code) ? 'ParseFailed' : 'ValidationFailed';
+}
+
 /** One line per problem, for status messages and logs. */
 export function describeProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ');

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { FlowTable } from '../dispatch/selection.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { readFileAtHead } from '../store/git-head.js';
-import { describeProblems, flowIdOfFile, loadFlowText } from './flow-file.js';
+import { describeProblems, failureReason, flowIdOfFile, loadFlowBytes, loadFlowText } from './flow-file.js';
+import { isFlowFileName, readFlowFile, type FileSignature } from './read-flow-file.js';
 import type { StatusBoard } from './status.js';
 
 export interface InitialLoadOptions {
@@ -13,6 +14,8 @@ export interface InitialLoadOptions {
   table: FlowTable;
   board: StatusBoard;
   log: Logger;
+  /** Filled with the signature of every file read, so the reconcile loop's first scan reads only what changed since. */
+  signatures?: Map<string, FileSignature>;
 }
 
 /**
@@ -26,18 +29,18 @@ export async function loadFlowsDir(options: InitialLoadOptions): Promise<void> {
 
   for (const file of files) {
     const id = flowIdOfFile(file);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
+    const read = await readFlowFile(file);
+    if (read.kind === 'missing') continue;
+    if (read.kind === 'unreadable') {
       board.set(id, {
-        state: 'invalid', reason: 'ReadFailed', message: `cannot read ${file}: ${(err as Error).message}`,
-        errors: [], observed_version: null, file,
+        state: 'invalid', reason: 'ReadFailed', message: read.problem.message,
+        errors: [read.problem], observed_version: null, file,
       });
       continue;
     }
+    options.signatures?.set(file, read.signature);
 
-    const result = loadFlowText(text, file, registry);
+    const result = loadFlowBytes(read.bytes, file, registry);
     if (result.ok) {
       table.upsert(result.compiled);
       const enabled = result.compiled.flow.enabled;
@@ -52,7 +55,7 @@ export async function loadFlowsDir(options: InitialLoadOptions): Promise<void> {
     if (fallback) table.upsert(fallback);
     board.set(id, {
       state: fallback ? 'stale' : 'invalid',
-      reason: 'ValidationFailed',
+      reason: failureReason(result.problems),
       message: `${file} is invalid${fallback ? ', serving the version at git HEAD' : ''}: ${describeProblems(result.problems)}`,
       errors: result.problems,
       observed_version: result.fingerprint,
@@ -69,12 +72,17 @@ export function listFlowFiles(flowsDir: string): string[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort().map((name) => path.join(flowsDir, name));
+  return names.filter(isFlowFileName).sort().map((name) => path.join(flowsDir, name));
 }
 
 async function loadHeadVersion(file: string, registry: NodeRegistry) {
   const text = await readFileAtHead(file);
   if (text === null) return null;
-  const result = loadFlowText(text, file, registry);
-  return result.ok ? result.compiled : null;
+  try {
+    const result = loadFlowText(text, file, registry);
+    return result.ok ? result.compiled : null;
+  } catch {
+    // The HEAD version is only a fallback: one the validator cannot handle is treated as absent.
+    return null;
+  }
 }
