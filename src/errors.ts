@@ -13,6 +13,7 @@ export const ERROR_CATALOGUE = {
   RUN_NOT_FOUND: { status: 404, summary: 'No run has this id.' },
   UNKNOWN_SOURCE: { status: 404, summary: 'The webhook source is not github, gitea or generic.' },
   FLOW_EXISTS: { status: 409, summary: 'A flow with this id exists already.' },
+  FLOW_NOT_SERVED: { status: 409, summary: 'The flow file is invalid and no valid version of it serves; fix the file or delete the flow.' },
   VERSION_MISMATCH: { status: 412, summary: 'If-Match names a version that is no longer current.' },
   BODY_TOO_LARGE: { status: 413, summary: 'The request body is over the route limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The content type is not accepted on this route.' },

@@ -5,13 +5,16 @@ import { resolveOperatorToken } from './api/auth.js';
 import type { ApiContext } from './api/context.js';
 import { buildServer } from './api/server.js';
 import { WEBHOOK_SOURCES } from './api/webhook-request.js';
+import { deriveOperatorEmail } from './config/derive.js';
 import type { Config } from './config/model.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { createMetrics } from './metrics.js';
 import { buildRegistry } from './nodes/registry.js';
+import { shippedFlowsDir } from './paths.js';
 import { loadFlowsDir } from './reconcile/initial-load.js';
 import { StatusBoard } from './reconcile/status.js';
 import { openDatabase } from './store/db.js';
+import { openFlowsRepository } from './store/flows-repository.js';
 import { failInterruptedRuns } from './store/runs.js';
 import { SerialQueue } from './store/serial-queue.js';
 
@@ -41,10 +44,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const metrics = createMetrics();
   const board = new StatusBoard(log);
   const dispatcher = new Dispatcher({ db, config, registry, metrics, log });
+  const flowsRepo = await openFlowsRepository({
+    flowsDir: config.flows_dir, dataDir: config.data_dir, db, log, shippedFlowsDir,
+    operator: { name: config.auth.operator_user, email: config.auth.operator_email ?? deriveOperatorEmail(config.auth.operator_user) },
+  });
   const context: ApiContext = {
     config, log, db, registry, metrics, dispatcher, board,
     operatorToken: resolveOperatorToken(config, log, env),
     mutations: new SerialQueue(),
+    flowsRepo,
     webhookSecrets: readWebhookSecrets(config, env, log),
     health: { ready: false, lastPass: null, flowsDirMissing: false },
   };

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { operatorAuth } from './auth.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
+import { flowRoutes } from './flows.js';
 import { healthRoutes } from './health.js';
 import { runRoutes } from './runs.js';
 import { webhookRoutes } from './webhooks.js';
@@ -40,6 +41,7 @@ export async function buildServer(context: ApiContext): Promise<FastifyInstance>
   await app.register(async (operatorScope) => {
     operatorScope.addHook('onRequest', operatorAuth(context.config.auth.operator_user, context.operatorToken));
     await operatorScope.register(runRoutes, { context });
+    await operatorScope.register(flowRoutes, { context });
   });
   return app;
 }
