@@ -12,6 +12,8 @@ import { createMetrics } from './metrics.js';
 import { buildRegistry } from './nodes/registry.js';
 import { shippedFlowsDir } from './paths.js';
 import { loadFlowsDir } from './reconcile/initial-load.js';
+import { startReconcileLoop } from './reconcile/loop.js';
+import type { FileSignature } from './reconcile/read-flow-file.js';
 import { StatusBoard } from './reconcile/status.js';
 import { openDatabase } from './store/db.js';
 import { openFlowsRepository } from './store/flows-repository.js';
@@ -65,14 +67,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const url = `http://${host}:${port}`;
   log.info({ url, flows_dir: config.flows_dir, data_dir: config.data_dir }, 'hookflow listening');
 
-  await loadFlowsDir({ flowsDir: config.flows_dir, registry, table: dispatcher.flows, board, log });
+  const signatures = new Map<string, FileSignature>();
+  await loadFlowsDir({ flowsDir: config.flows_dir, registry, table: dispatcher.flows, board, log, signatures });
   context.health.ready = true;
   context.health.lastPass = new Date().toISOString();
   log.info({ flows: board.countByState() }, 'flows loaded');
+  const stopReconcile = await startReconcileLoop({
+    config, log, db, registry, table: dispatcher.flows, board, mutations: context.mutations, health: context.health, signatures,
+  });
 
   return {
     app, context, url,
     async close() {
+      await stopReconcile();
       await app.close();
       await dispatcher.drain();
       db.close();

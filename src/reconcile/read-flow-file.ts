@@ -50,6 +50,7 @@ export async function readFlowFile(file: string): Promise<FlowFileRead> {
   try {
     stats = await fs.promises.stat(file);
   } catch (err) {
+    if (isMissing(err) && (await isDanglingLink(file))) return unreadable(`${file} is a symbolic link to a file that does not exist.`);
     if (isMissing(err)) return { kind: 'missing' };
     return unreadable(`Cannot read ${file}: ${(err as Error).message}.`);
   }
@@ -96,6 +97,14 @@ async function readAtMost(file: string, limit: number, expectedSize: number): Pr
 
 function unreadable(message: string, signature?: FileSignature): FlowFileRead {
   return { kind: 'unreadable', problem: { code: 'FLOW_FILE_UNREADABLE', path: '', message }, signature };
+}
+
+async function isDanglingLink(file: string): Promise<boolean> {
+  try {
+    return (await fs.promises.lstat(file)).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function isMissing(err: unknown): boolean {

@@ -1,0 +1,153 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/model.js';
+import { deriveOperatorEmail } from '../config/derive.js';
+import type { Flow } from '../flow/model.js';
+import type { Db } from '../store/db.js';
+import { commitFlowPath, type GitIdentity } from './commit-hand-edit.js';
+import { blobIdOf, blobIdsAt, commitsTouching, lastCommitTouching, readHead, type CommitInfo, type FlowRepo } from './flow-repo.js';
+import { insertHandEditRow } from './hand-edit-audit.js';
+
+/** A change to a served flow that came from the files rather than from hookflow's API. */
+export interface HandChange {
+  id: string;
+  file: string;
+  /** The version served before, null for a new flow. */
+  before: Flow | null;
+  /** The version served now, null when the file was deleted. */
+  after: Flow | null;
+  /** The file's bytes that were applied, null when it was deleted. */
+  bytes: Buffer | null;
+}
+
+export interface HandEditRecorderOptions {
+  config: Config;
+  db: Db;
+  log: Logger;
+}
+
+/** Blob ids of the flow files in one commit, by absolute path; a file the commit lacks is absent. */
+type Tree = Map<string, string>;
+
+/**
+ * Records hand changes: one `flow_audit` row per changed file. A change that arrived as a
+ * git commit (a pull, a checkout, a commit made by hand) names the commit that last touched
+ * the file and its author, and no commit is made. Any other change is recorded under
+ * `reconcile.hand_edit_operator` and, unless `reconcile.commit_hand_edits` is false,
+ * committed on its own.
+ *
+ * A change arrived as a commit when the file on disk (its bytes, or its absence) equals its
+ * version at HEAD, and HEAD's version of the file is not the one HEAD had when hookflow last
+ * recorded that file (or started). The comparison is per file, so a pull whose files are
+ * taken in two passes is still recognised in the second.
+ */
+export class HandEditRecorder {
+  private repo: FlowRepo | null = null;
+  /** Per file, its blob at HEAD when hookflow last recorded it; a file HEAD lacked then is absent. */
+  private baseline: Tree = new Map();
+  /** HEAD at the last record, the start of the commit range a pull or checkout brought. */
+  private recordedHead: string | null = null;
+  /** The tree of the HEAD read last, kept while HEAD stays there. */
+  private headTree: { head: string | null; tree: Tree } = { head: null, tree: new Map() };
+
+  constructor(private readonly options: HandEditRecorderOptions) {}
+
+  /** Points the recorder at the repository (again, after the flows folder came back) and notes HEAD's files. */
+  async useRepo(repo: FlowRepo | null): Promise<void> {
+    this.repo = repo;
+    this.recordedHead = repo ? await readHead(repo) : null;
+    this.baseline = new Map(repo && this.recordedHead ? await this.treeAt(repo, this.recordedHead) : []);
+  }
+
+  async record(changes: HandChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const repo = this.repo;
+    const at = new Date().toISOString();
+    const head = repo ? await readHead(repo) : null;
+    const arrived = repo && head ? await this.findArrivals(repo, head, changes) : new Map<string, CommitInfo>();
+
+    for (const change of [...changes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      let commit = arrived.get(change.file);
+      let sha = commit?.sha ?? null;
+
+      if (!commit && repo && this.options.config.reconcile.commit_hand_edits) {
+        const result = await this.commitChange(repo, change);
+        sha = result === 'unchanged' || result === 'failed' ? null : result;
+        if (result === 'unchanged') {
+          // Nothing to commit: the file equals HEAD, which a git command may have moved since `head` was read.
+          const lateHead = await readHead(repo);
+          commit = lateHead ? (await this.findArrivals(repo, lateHead, [change])).get(change.file) : undefined;
+          sha = commit?.sha ?? null;
+        }
+      }
+
+      const operator = commit?.authorName ?? this.handEditOperator();
+      const action = change.after ? 'hand_edit' : 'hand_delete';
+      insertHandEditRow(this.options.db, { flowId: change.id, action, operator, at, before: change.before, after: change.after, commit: sha });
+      this.options.log.debug({ flow: change.id, action, operator, commit: sha }, 'hand change recorded');
+    }
+
+    if (repo) await this.advanceBaseline(repo, changes);
+  }
+
+  /** Finds the changes whose file equals HEAD's new version of it, with the commit that brought it. */
+  private async findArrivals(repo: FlowRepo, head: string, changes: HandChange[]): Promise<Map<string, CommitInfo>> {
+    const tree = await this.treeAt(repo, head);
+    const arrivedFiles = new Set(changes
+      .filter((change) => tree.get(change.file) !== this.baseline.get(change.file))
+      .filter((change) => (change.bytes === null ? !tree.has(change.file) : tree.get(change.file) === blobIdOf(repo, change.bytes)))
+      .map((change) => change.file));
+    if (arrivedFiles.size === 0) return new Map();
+
+    // One `git log` over the commits since the last record finds most; a file changed before that range costs one more.
+    const commits = this.recordedHead && this.recordedHead !== head
+      ? await commitsTouching(repo, this.recordedHead, head, arrivedFiles)
+      : new Map<string, CommitInfo>();
+    for (const file of arrivedFiles) {
+      if (commits.has(file)) continue;
+      const commit = await lastCommitTouching(repo, head, file);
+      if (commit) commits.set(file, commit);
+    }
+    return commits;
+  }
+
+  /** Notes HEAD's version of each recorded file, so that the same commit is not taken for a new arrival later. */
+  private async advanceBaseline(repo: FlowRepo, changes: HandChange[]): Promise<void> {
+    const head = await readHead(repo);
+    const tree = head ? await this.treeAt(repo, head) : new Map<string, string>();
+    for (const change of changes) {
+      const blob = tree.get(change.file);
+      if (blob === undefined) this.baseline.delete(change.file);
+      else this.baseline.set(change.file, blob);
+    }
+    this.recordedHead = head;
+  }
+
+  private async treeAt(repo: FlowRepo, head: string): Promise<Tree> {
+    if (this.headTree.head !== head) this.headTree = { head, tree: await blobIdsAt(repo, head) };
+    return this.headTree.tree;
+  }
+
+  /** Returns the new commit's sha, `unchanged` when the file already equals HEAD, or `failed`. */
+  private async commitChange(repo: FlowRepo, change: HandChange): Promise<string | 'unchanged' | 'failed'> {
+    const verb = change.after ? 'Hand edit of' : 'Hand deletion of';
+    try {
+      const sha = await commitFlowPath(repo, change.file, this.handEditIdentity(), `${verb} flow ${change.id}`);
+      return sha ?? 'unchanged';
+    } catch (err) {
+      // The flow already serves what the file says; only the git record is missing, and the audit row says so (commit null).
+      this.options.log.error({ flow: change.id, file: change.file, err }, 'could not commit a hand edit; the audit row has no commit');
+      return 'failed';
+    }
+  }
+
+  private handEditOperator(): string {
+    return this.options.config.reconcile.hand_edit_operator ?? this.options.config.auth.operator_user;
+  }
+
+  private handEditIdentity(): GitIdentity {
+    const { auth } = this.options.config;
+    const name = this.handEditOperator();
+    const email = name === auth.operator_user && auth.operator_email ? auth.operator_email : deriveOperatorEmail(name);
+    return { name, email };
+  }
+}
