@@ -1,6 +1,7 @@
 import type { CompiledFlow } from '../engine/compile.js';
 import type { HookEvent } from '../flow/model.js';
-import { TriggerIndex } from './trigger-index.js';
+import type { TriggerArgs } from '../nodes/trigger-webhook.js';
+import { TriggerIndex, repositoryOwners } from './trigger-index.js';
 
 export interface Suppression {
   flow: string;
@@ -39,7 +40,7 @@ export class FlowTable {
 
   upsert(compiled: CompiledFlow): void {
     this.flows.set(compiled.flow.id, compiled);
-    if (compiled.flow.enabled) this.index.add(compiled.flow.id, triggerEvents(compiled));
+    if (compiled.flow.enabled) this.index.add(compiled.flow.id, triggerEvents(compiled), triggerOwners(compiled));
     else this.index.remove(compiled.flow.id);
   }
 
@@ -51,7 +52,7 @@ export class FlowTable {
   /** Enabled flows whose triggers match, by priority descending then id; one per mutex group. */
   select(event: HookEvent): Selection {
     const matching: CompiledFlow[] = [];
-    for (const id of this.index.candidates(event.key)) {
+    for (const id of this.index.candidates(event.key, event.repository)) {
       const compiled = this.flows.get(id);
       if (compiled && compiled.flow.enabled && matchesAnyTrigger(compiled, event)) matching.push(compiled);
     }
@@ -96,6 +97,18 @@ export class FlowTable {
 
 function triggerEvents(compiled: CompiledFlow): string[] {
   return [...compiled.triggers.values()].flatMap((matcher) => matcher.events);
+}
+
+/** Collects the repository owners every trigger of the flow is limited to; null when one trigger takes any repository. */
+function triggerOwners(compiled: CompiledFlow): string[] | null {
+  const owners: string[] = [];
+  for (const nodeId of compiled.triggers.keys()) {
+    const args = compiled.flow.nodes[nodeId]?.args as TriggerArgs | undefined;
+    const limited = repositoryOwners(args?.repositories);
+    if (limited === null) return null;
+    owners.push(...limited);
+  }
+  return owners;
 }
 
 function matchesAnyTrigger(compiled: CompiledFlow, event: HookEvent): boolean {
