@@ -122,7 +122,7 @@ async function applyFile(client: ApiClient, file: ReadyFile, dryRun: boolean, io
   }
   if (current.status !== 200) throw answerError(current, `GET ${flowPath}`, client.target);
 
-  const served = readServedFlow(current, flowPath);
+  const served = readServedFlow(current, flowPath, id);
   if (sameFlow(withDefaults(served.doc), file.flow)) {
     out.line(`${out.style.dim('unchanged')} ${id} (${file.file})`);
     return 'unchanged';
@@ -166,10 +166,20 @@ interface ServedFlow {
   etag?: string;
 }
 
-/** Reads `{ flow, version }` and the ETag from a `GET /flows/:id` answer. */
-function readServedFlow(answer: ApiAnswer, flowPath: string): ServedFlow {
-  const body = answer.body as { flow?: unknown; version?: unknown } | undefined;
-  if (typeof body?.flow !== 'object' || body.flow === null || Array.isArray(body.flow)) {
+/**
+ * Reads `{ flow, version }` and the ETag from a `GET /flows/:id` answer. The flow there is the
+ * version dispatch serves, with defaults applied; `flow: null` means the file on the server is
+ * invalid and no valid version serves, which a PATCH cannot repair.
+ */
+function readServedFlow(answer: ApiAnswer, flowPath: string, id: string): ServedFlow {
+  const body = answer.body as { flow?: unknown; version?: unknown; status?: { message?: string } } | undefined;
+  if (body?.flow === null) {
+    const reason = body.status?.message ? ` (${body.status.message})` : '';
+    throw new CliError(`flow ${id} exists on the server, but its file there is invalid and no valid version serves${reason}`, {
+      details: [`Fix that file on the server, or run "hookflow delete ${id}" and apply again; "hookflow get --json ${id}" lists its problems.`],
+    });
+  }
+  if (typeof body?.flow !== 'object' || Array.isArray(body.flow)) {
     throw new CliError(`GET ${flowPath}: the answer has no "flow" object; is the server a hookflow of the same version?`);
   }
   return {

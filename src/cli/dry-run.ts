@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringOption, UsageError, type Command } from './command.js';
+import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { checkFlowFile, formatFileProblem } from './flow-files.js';
 import { ApiClient, CONNECTION_HELP, CONNECTION_OPTIONS, encodeId, resolveTarget } from './http-client.js';
 import { formatTable, type Io, type Style } from './output.js';
 
@@ -11,12 +13,15 @@ const SOURCES = ['github', 'gitea', 'generic'];
 export const dryRunCommand: Command = {
   name: 'dry-run',
   summary: 'run a flow on an event without effects and print its trace',
-  help: `Usage: hookflow dry-run [options] [server options] ID --event FILE
+  help: `Usage: hookflow dry-run [options] [server options] ID|FLOW_FILE --event FILE
 
 Runs flow ID on the event in FILE the way dispatch would, except that no mutating
 node touches the outside world and no budget is spent; disabled and default flows
 work too. Prints whether the flow would be selected (and why not), the trace of
 every node as a table, and the budget the run would spend.
+
+Given a flow file (a name ending in .json) instead of an ID, the file is validated
+locally and dry-run as if it replaced the served flow of its id, without saving it.
 
 FILE is either an event, {"source": "github", "type": "issues", "payload": {...}}
 (optionally wrapped as {"event": {...}}), or a raw forge payload as a forge sends
@@ -51,8 +56,18 @@ it, 2 wrong usage or an unreadable FILE, 3 server unreachable or token rejected.
     const event = readEvent(path.resolve(io.cwd, eventFile), eventFile, stringOption(values, 'type'), source);
 
     const client = new ApiClient(resolveTarget(values, io.env, io.cwd));
-    const id = positionals[0];
-    const answer = (await client.call('POST', `/flows/${encodeId(id)}/dry-run`, [200], { body: { event } })) as DryRunAnswer;
+    const target = positionals[0];
+    let answer: DryRunAnswer;
+    if (target.endsWith('.json')) {
+      // Flow ids cannot contain a dot, so a name ending in .json is always a file.
+      const checked = checkFlowFile(target, io.cwd);
+      if (!checked.ok) {
+        throw new CliError(`${target} is invalid, nothing sent`, { details: checked.problems.map(formatFileProblem) });
+      }
+      answer = (await client.call('POST', '/flows/dry-run', [200], { body: { flow: checked.doc, event } })) as DryRunAnswer;
+    } else {
+      answer = (await client.call('POST', `/flows/${encodeId(target)}/dry-run`, [200], { body: { event } })) as DryRunAnswer;
+    }
     if (values.json) io.stdout.line(JSON.stringify(answer, null, 2));
     else printDryRun(io, answer);
     return EXIT.OK;
@@ -112,8 +127,12 @@ interface Effect {
 export interface DryRunAnswer {
   flow: string;
   version?: string;
+  /** The event key, `type.action` or `type`. */
+  event?: string;
   selected: boolean;
   reason?: string | null;
+  /** The status the run would end with: succeeded, halted, failed or budget_exhausted. */
+  status?: string;
   trace?: TraceEntry[];
   effects?: Effect[];
   budget?: { would_spend?: number; remaining?: number };
@@ -122,8 +141,10 @@ export interface DryRunAnswer {
 export function printDryRun(io: Io, answer: DryRunAnswer): void {
   const { style } = io.stdout;
   const version = answer.version ? ` (version ${answer.version})` : '';
+  const event = answer.event ? ` for ${answer.event}` : '';
   const selection = answer.selected ? style.green('would be selected') : style.yellow(`would not be selected: ${answer.reason ?? 'no reason given'}`);
-  io.stdout.line(`flow ${answer.flow}${version} ${selection}`);
+  io.stdout.line(`flow ${answer.flow}${version}${event} ${selection}`);
+  if (answer.status) io.stdout.line(`the run would end with status ${answer.status}`);
 
   const trace = answer.trace ?? [];
   if (trace.length > 0) {

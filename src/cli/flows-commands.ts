@@ -1,10 +1,21 @@
 /** The commands that read or switch one flow, or list them: thin wrappers over the operator API. */
-import type { Command, OptionsConfig, ParsedArgs } from './command.js';
+import { stringOption, UsageError, type Command, type OptionsConfig, type ParsedArgs } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { ApiClient, CONNECTION_HELP, CONNECTION_OPTIONS, encodeId, resolveTarget } from './http-client.js';
 import { formatTable, type Io } from './output.js';
 
 const JSON_OPTION: OptionsConfig = { json: { type: 'boolean' } };
+const LIMIT_OPTION: OptionsConfig = { limit: { type: 'string' } };
+const LIMIT_HELP = '  --limit N   show the newest N entries (1 to 1000, default 100)';
+
+/** Returns the `?limit=` query of `--limit`, checked so that a typo fails before the request. */
+function limitQuery(args: ParsedArgs): string {
+  const raw = stringOption(args.values, 'limit');
+  if (raw === undefined) return '';
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000; got "${raw}"`);
+  return `?limit=${limit}`;
+}
 
 function clientFor(args: ParsedArgs, io: Io): ApiClient {
   return new ApiClient(resolveTarget(args.values, io.env, io.cwd));
@@ -30,21 +41,23 @@ ${[...options, '  -h, --help  show this help'].join('\n')}
 ${CONNECTION_HELP}`;
 }
 
-interface FlowSummary {
+/** One entry of `GET /flows`; the settings are null when no valid version of the flow serves. */
+export interface FlowSummary {
   id: string;
-  name?: string;
-  source?: string;
-  enabled?: boolean;
-  priority?: number;
-  mutex_group?: string;
-  version?: string;
-  status?: { state?: string; reason?: string; message?: string };
+  name: string | null;
+  source: string | null;
+  enabled: boolean | null;
+  priority: number | null;
+  mutex_group: string | null;
+  version: string | null;
+  commit: string | null;
+  status: { state: string; reason: string; message: string; errors?: unknown[] } | null;
 }
 
-/** `GET /flows` answers `{ flows: [...] }`; each entry carries the flow's settings, version and status. */
+/** Fetches `GET /flows`: every flow's dispatch settings, version and status, without nodes. */
 export async function fetchFlowList(client: ApiClient): Promise<FlowSummary[]> {
-  const body = (await client.call('GET', '/flows', [200])) as { flows?: FlowSummary[] } | FlowSummary[];
-  return Array.isArray(body) ? body : (body.flows ?? []);
+  const body = (await client.call('GET', '/flows', [200])) as { flows?: FlowSummary[] };
+  return body.flows ?? [];
 }
 
 export const listCommand: Command = {
@@ -147,18 +160,18 @@ interface HistoryEntry {
 export const historyCommand: Command = {
   name: 'history',
   summary: 'show the git log of a flow\'s file',
-  help: helpText('hookflow history [--json] [server options] ID', 'Lists the commits that changed the flow\'s file, newest first.', ['  --json      print the raw answer of GET /flows/ID/history']),
-  options: { ...JSON_OPTION, ...CONNECTION_OPTIONS },
+  help: helpText('hookflow history [--limit N] [--json] [server options] ID', 'Lists the commits that changed the flow\'s file, newest first, with the action of\nthe commits hookflow made (create, update, enable, disable, delete, hand_edit).', [LIMIT_HELP, '  --json      print the raw answer of GET /flows/ID/history']),
+  options: { ...LIMIT_OPTION, ...JSON_OPTION, ...CONNECTION_OPTIONS },
   positionals: { min: 1, max: 1 },
 
   async run(args, io) {
     const id = args.positionals[0];
-    const body = (await clientFor(args, io).call('GET', `/flows/${encodeId(id)}/history`, [200])) as { commits?: HistoryEntry[] } | HistoryEntry[];
+    const body = (await clientFor(args, io).call('GET', `/flows/${encodeId(id)}/history${limitQuery(args)}`, [200])) as { history?: HistoryEntry[] };
     if (args.values.json) {
       printJson(io, body);
       return EXIT.OK;
     }
-    const commits = Array.isArray(body) ? body : (body.commits ?? []);
+    const commits = body.history ?? [];
     if (commits.length === 0) {
       io.stdout.line(`no commits touch the file of ${id}`);
       return EXIT.OK;
@@ -171,45 +184,50 @@ export const historyCommand: Command = {
   },
 };
 
+/** One row of `GET /flows/:id/audit`, from the `flow_audit` table. */
 interface AuditRow {
-  id?: number;
-  action?: string;
-  operator?: string;
-  at?: string;
-  commit?: string | null;
+  id: number;
+  action: string;
+  operator: string;
+  /** ISO 8601 UTC. */
+  at: string;
+  commit: string | null;
+  /** Unified diff of the pretty JSON before and after. */
   diff?: string;
 }
 
 export const auditCommand: Command = {
   name: 'audit',
   summary: 'show the audit rows of a flow (who changed what, with diffs)',
-  help: helpText('hookflow audit [--diff] [--json] [server options] ID', 'Lists the flow_audit rows of the flow, oldest first: action, operator, time and commit.', [
+  help: helpText('hookflow audit [--diff] [--limit N] [--json] [server options] ID', 'Lists the flow_audit rows of the flow, newest first: action, operator, time and commit.', [
     '  --diff      print each row\'s unified diff under it',
+    LIMIT_HELP,
     '  --json      print the raw answer of GET /flows/ID/audit',
   ]),
-  options: { diff: { type: 'boolean' }, ...JSON_OPTION, ...CONNECTION_OPTIONS },
+  options: { diff: { type: 'boolean' }, ...LIMIT_OPTION, ...JSON_OPTION, ...CONNECTION_OPTIONS },
   positionals: { min: 1, max: 1 },
 
   async run(args, io) {
     const id = args.positionals[0];
-    const body = (await clientFor(args, io).call('GET', `/flows/${encodeId(id)}/audit`, [200])) as { audit?: AuditRow[]; rows?: AuditRow[] } | AuditRow[];
+    const body = (await clientFor(args, io).call('GET', `/flows/${encodeId(id)}/audit${limitQuery(args)}`, [200])) as { audit?: AuditRow[] };
     if (args.values.json) {
       printJson(io, body);
       return EXIT.OK;
     }
-    const rows = Array.isArray(body) ? body : (body.audit ?? body.rows ?? []);
+    const rows = body.audit ?? [];
     if (rows.length === 0) {
       io.stdout.line(`no audit rows for ${id}`);
       return EXIT.OK;
     }
     if (!args.values.diff) {
-      const table = rows.map((row) => [text(row.id), text(row.at), text(row.action), text(row.operator), text(row.commit).slice(0, 10)]);
+      const table = rows.map((row) => [String(row.id), row.at, row.action, row.operator, (row.commit ?? '-').slice(0, 10)]);
       for (const line of formatTable(['ID', 'AT', 'ACTION', 'OPERATOR', 'COMMIT'], table)) io.stdout.line(line);
       return EXIT.OK;
     }
     for (const row of rows) {
-      io.stdout.line(io.stdout.style.bold(`#${text(row.id)} ${text(row.at)} ${text(row.action)} by ${text(row.operator)} (commit ${text(row.commit).slice(0, 10)})`));
-      if (row.diff) io.stdout.line(row.diff.trimEnd());
+      io.stdout.line(io.stdout.style.bold(`#${row.id} ${row.at} ${row.action} by ${row.operator} (commit ${(row.commit ?? '-').slice(0, 10)})`));
+      // The service stores diffs made by the diff package, which start with a row of "=" that git does not print.
+      if (row.diff) io.stdout.line(row.diff.split('\n').filter((line) => !line.startsWith('====')).join('\n').trimEnd());
       io.stdout.line();
     }
     return EXIT.OK;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../paths.js';
 import { applyCommand } from './apply.js';
+import { checkCommand } from './check.js';
 import { parseCommandArgs, UsageError, type Command } from './command.js';
 import { dryRunCommand } from './dry-run.js';
 import { CliError } from './errors.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   historyCommand,
   auditCommand,
   statusCommand,
+  checkCommand,
 ];
 
 function usage(): string {

@@ -1,7 +1,7 @@
 /**
  * Runs the real CLI (`node bin/hookflow ...`) as a child process. The CLI runs from dist/, so
- * `buildCli()` compiles the sources first when any is newer than the build; the test script
- * builds too, and a lock keeps parallel test files from compiling at the same time.
+ * `buildCli()` compiles the sources first unless its last build started after every source
+ * changed; a lock keeps parallel test files from compiling at the same time.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +12,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 const binPath = path.join(repoRoot, 'bin', 'hookflow');
 const builtMain = path.join(repoRoot, 'dist', 'cli', 'main.js');
 const lockDir = path.join(repoRoot, 'dist', '.cli-test-build.lock');
+/** Holds the time a build by this helper started; a build only covers sources changed before it read them. */
+const stampFile = path.join(repoRoot, 'dist', '.cli-test-build-started');
 
 function newestSourceTime(dir: string): number {
   let newest = 0;
@@ -24,12 +26,13 @@ function newestSourceTime(dir: string): number {
 }
 
 function isBuildCurrent(): boolean {
-  const built = fs.statSync(builtMain, { throwIfNoEntry: false });
-  return built !== undefined && built.mtimeMs >= newestSourceTime(path.join(repoRoot, 'src'));
+  if (!fs.existsSync(builtMain) || !fs.existsSync(stampFile)) return false;
+  const started = Number(fs.readFileSync(stampFile, 'utf8'));
+  return started > newestSourceTime(path.join(repoRoot, 'src'));
 }
 
 /**
- * Compiles src/ into dist/ unless dist/ is newer. Type errors do not stop the emit, so a file
+ * Compiles src/ into dist/ unless this helper's last build is current. Type errors do not stop the emit, so a file
  * that another change left half-typed elsewhere in the tree does not block the CLI tests.
  */
 export async function buildCli(): Promise<void> {
@@ -43,7 +46,11 @@ export async function buildCli(): Promise<void> {
       continue;
     }
     try {
-      if (!isBuildCurrent()) spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: repoRoot });
+      if (!isBuildCurrent()) {
+        const started = Date.now();
+        spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: repoRoot });
+        fs.writeFileSync(stampFile, String(started));
+      }
     } finally {
       fs.rmdirSync(lockDir);
     }
