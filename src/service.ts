@@ -73,7 +73,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   context.health.lastPass = new Date().toISOString();
   log.info({ flows: board.countByState() }, 'flows loaded');
   const stopReconcile = await startReconcileLoop({
-    config, log, db, registry, table: dispatcher.flows, board, mutations: context.mutations, health: context.health, signatures,
+    config, log, db, registry, table: dispatcher.flows, board, mutations: context.mutations, health: context.health, signatures, flowsRepo,
   });
 
   return {

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { runGit } from './git-command.js';
+import { runGit, type FlowsGit } from '../store/git.js';
+import { logFlowsDir } from '../store/git-log.js';
 import { isFlowFileName } from './read-flow-file.js';
 
-/** The git repository around the flows folder, as the reconcile loop needs it. */
-export interface FlowRepo {
-  /** The flows folder; every git command runs there, so path arguments and outputs are relative to it. */
-  flowsDir: string;
-  /** Absolute git directory of this work tree: it holds `index.lock` while git changes the index. */
-  gitDir: string;
-  objectFormat: 'sha1' | 'sha256';
-}
+/** Git reads the reconcile loop needs to tell a pulled or checked-out change from a hand edit. */
+
+export type ObjectFormat = 'sha1' | 'sha256';
 
 export interface CommitInfo {
   sha: string;
@@ -19,92 +14,57 @@ export interface CommitInfo {
   authorEmail: string;
 }
 
-/** Finds the repository that contains `flowsDir`; null when the folder is not in a git work tree. */
-export async function openFlowRepo(flowsDir: string): Promise<FlowRepo | null> {
-  try {
-    const { stdout } = await runGit(flowsDir, ['rev-parse', '--absolute-git-dir', '--show-object-format']);
-    const [gitDir, objectFormat] = stdout.trim().split('\n');
-    return { flowsDir, gitDir, objectFormat: objectFormat === 'sha256' ? 'sha256' : 'sha1' };
-  } catch {
-    // Not a work tree (or the folder is gone): the loop then serves files without any git record.
-    return null;
-  }
-}
-
-/**
- * Whether a git command is changing the index and the work tree right now: checkout, merge,
- * pull, reset and commit hold `index.lock` while they write files.
- */
-export function isIndexLocked(repo: FlowRepo): boolean {
-  return fs.existsSync(path.join(repo.gitDir, 'index.lock'));
-}
-
-/** The commit HEAD points at, or null before the first commit. */
-export async function readHead(repo: FlowRepo): Promise<string | null> {
-  const { stdout, exitCode } = await runGit(repo.flowsDir, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okExitCodes: [1] });
-  return exitCode === 0 ? stdout.trim() : null;
+/** The hash function of the repository's object ids: sha1, or sha256 for repositories created with `--object-format=sha256`. */
+export async function readObjectFormat(repo: FlowsGit): Promise<ObjectFormat> {
+  const output = await runGit(repo.dir, ['rev-parse', '--show-object-format'], repo.identity);
+  return output.trim() === 'sha256' ? 'sha256' : 'sha1';
 }
 
 /** Blob ids of the folder's flow files in `commit`, by absolute path. */
-export async function blobIdsAt(repo: FlowRepo, commit: string): Promise<Map<string, string>> {
-  const { stdout } = await runGit(repo.flowsDir, ['ls-tree', '-z', commit, '--', '.']);
+export async function blobIdsAt(repo: FlowsGit, commit: string): Promise<Map<string, string>> {
+  const output = await runGit(repo.dir, ['ls-tree', '-z', commit, '--', '.'], repo.identity);
   const blobs = new Map<string, string>();
-  for (const entry of stdout.split('\0')) {
-    // `<mode> blob <id>\t<name>`
+  for (const entry of output.split('\0')) {
+    // Each entry is `<mode> <type> <id>\t<name>`, the name relative to the flows folder.
     const tab = entry.indexOf('\t');
     if (tab === -1) continue;
     const [, type, id] = entry.slice(0, tab).split(' ');
     const name = entry.slice(tab + 1);
-    if (type === 'blob' && isFlowFileName(name) && !name.includes('/')) blobs.set(path.join(repo.flowsDir, name), id);
+    if (type === 'blob' && isFlowFileName(name) && !name.includes('/')) blobs.set(path.join(repo.dir, name), id);
   }
   return blobs;
 }
 
 /**
- * The id git gives a blob with these bytes. It equals the id at HEAD exactly when the file
- * is unchanged from HEAD, unless a clean filter or line-ending conversion is configured for
- * flow files: then equal files can differ here, and are treated as hand edits.
+ * Computes the id git gives a blob with these bytes. It equals the id at HEAD exactly when the
+ * file is unchanged from HEAD, unless a clean filter or line-ending conversion applies to flow
+ * files: then an unchanged file can differ here, and its change counts as a hand edit.
  */
-export function blobIdOf(repo: FlowRepo, bytes: Buffer): string {
-  return createHash(repo.objectFormat).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+export function blobIdOf(format: ObjectFormat, bytes: Buffer): string {
+  return createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /**
- * For each file, the newest commit in `from..to` that touched it (`from` null: in all of
- * `to`'s history). One `git log` serves every file, however many changed.
+ * Finds, for each of `files`, the newest commit in `from..to` that touched it. One `git log`
+ * serves every file, however many changed; a file no commit of the range touched is absent.
  */
-export async function commitsTouching(repo: FlowRepo, from: string | null, to: string, files: Set<string>): Promise<Map<string, CommitInfo>> {
-  const range = from === null ? to : `${from}..${to}`;
-  const { stdout } = await runGit(repo.flowsDir, [
-    'log', '-z', '--no-renames', '--relative', '--name-only', '--format=%x1e%H%x1f%an%x1f%ae', range, '--', '.',
-  ]);
-
+export async function commitsInRange(repo: FlowsGit, from: string, to: string, files: Set<string>): Promise<Map<string, CommitInfo>> {
   const found = new Map<string, CommitInfo>();
-  for (const record of stdout.split('\x1e')) {
-    const headerEnd = record.indexOf('\0');
-    if (headerEnd === -1) continue;
-    const [sha, authorName, authorEmail] = record.slice(0, headerEnd).split('\x1f');
-    for (const file of flowFilesOf(repo, record.slice(headerEnd + 1).split('\0'))) {
-      // git log lists the newest commit first, so the first commit seen for a file is its last change.
-      if (files.has(file) && !found.has(file)) found.set(file, { sha, authorName, authorEmail });
+  // logFlowsDir lists the newest commit first, so the first commit seen for a file is its last change.
+  for (const entry of await logFlowsDir(repo, { range: `${from}..${to}` })) {
+    for (const { file: name } of entry.files) {
+      const file = path.join(repo.dir, name);
+      if (!files.has(file) || found.has(file)) continue;
+      found.set(file, { sha: entry.commit, authorName: entry.author.name, authorEmail: entry.author.email });
     }
-    if (found.size === files.size) break;
   }
   return found;
 }
 
-/** The newest commit in `commit`'s history that touched `file`, or null when none did. */
-export async function lastCommitTouching(repo: FlowRepo, commit: string, file: string): Promise<CommitInfo | null> {
-  const { stdout } = await runGit(repo.flowsDir, ['log', '-1', '--no-renames', '--format=%H%x1f%an%x1f%ae', commit, '--', path.basename(file)]);
-  if (stdout.trim() === '') return null;
-  const [sha, authorName, authorEmail] = stdout.trim().split('\x1f');
+/** Finds the newest commit in `commit`'s history that touched `file`; null when none did. */
+export async function lastCommitTouching(repo: FlowsGit, commit: string, file: string): Promise<CommitInfo | null> {
+  const output = await runGit(repo.dir, ['log', '-1', '--no-renames', '--format=%H%x1f%an%x1f%ae', commit, '--', path.basename(file)], repo.identity);
+  if (output.trim() === '') return null;
+  const [sha, authorName, authorEmail] = output.trim().split('\x1f');
   return { sha, authorName, authorEmail };
-}
-
-/** Absolute paths of the flow files directly in the folder, out of names git printed relative to it. */
-function flowFilesOf(repo: FlowRepo, names: string[]): string[] {
-  return names
-    .map((name) => name.replace(/^\n/, ''))
-    .filter((name) => name !== '' && !name.includes('/') && isFlowFileName(name))
-    .map((name) => path.join(repo.flowsDir, name));
 }

@@ -1,11 +1,16 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/model.js';
 import { deriveOperatorEmail } from '../config/derive.js';
 import type { Flow } from '../flow/model.js';
+import { describeFileChange, insertAuditRow } from '../store/audit.js';
 import type { Db } from '../store/db.js';
-import { commitFlowPath, type GitIdentity } from './commit-hand-edit.js';
-import { blobIdOf, blobIdsAt, commitsTouching, lastCommitTouching, readHead, type CommitInfo, type FlowRepo } from './flow-repo.js';
-import { insertHandEditRow } from './hand-edit-audit.js';
+import type { FlowCommitIndex } from '../store/flow-commits.js';
+import { flowCommitMessage } from '../store/flow-writer.js';
+import { commitFlowFiles, GitCommandError, readHead, type FlowsGit, type GitIdentity } from '../store/git.js';
+import {
+  blobIdOf, blobIdsAt, commitsInRange, lastCommitTouching, readObjectFormat, type CommitInfo, type ObjectFormat,
+} from './flow-repo.js';
 
 /** A change to a served flow that came from the files rather than from hookflow's API. */
 export interface HandChange {
@@ -23,7 +28,19 @@ export interface HandEditRecorderOptions {
   config: Config;
   db: Db;
   log: Logger;
+  /** The store's index of each file's newest commit, told about the commits made here. */
+  commits?: FlowCommitIndex;
 }
+
+/** A repository the recorder reads, with its object id hash. */
+interface Repo {
+  git: FlowsGit;
+  format: ObjectFormat;
+}
+
+/** Attempts at a hand-edit commit while another git command holds the index lock, and the first wait (it grows linearly). */
+const LOCK_RETRIES = 5;
+const LOCK_RETRY_DELAY_MS = 100;
 
 /** Blob ids of the flow files in one commit, by absolute path; a file the commit lacks is absent. */
 type Tree = Map<string, string>;
@@ -41,7 +58,7 @@ type Tree = Map<string, string>;
  * taken in two passes is still recognised in the second.
  */
 export class HandEditRecorder {
-  private repo: FlowRepo | null = null;
+  private repo: Repo | null = null;
   /** Per file, its blob at HEAD when hookflow last recorded it; a file HEAD lacked then is absent. */
   private baseline: Tree = new Map();
   /** HEAD at the last record, the start of the commit range a pull or checkout brought. */
@@ -52,9 +69,10 @@ export class HandEditRecorder {
   constructor(private readonly options: HandEditRecorderOptions) {}
 
   /** Points the recorder at the repository (again, after the flows folder came back) and notes HEAD's files. */
-  async useRepo(repo: FlowRepo | null): Promise<void> {
+  async useRepo(git: FlowsGit | null): Promise<void> {
+    const repo = git ? { git, format: await readObjectFormat(git) } : null;
     this.repo = repo;
-    this.recordedHead = repo ? await readHead(repo) : null;
+    this.recordedHead = repo ? await readHead(repo.git) : null;
     this.baseline = new Map(repo && this.recordedHead ? await this.treeAt(repo, this.recordedHead) : []);
   }
 
@@ -62,7 +80,7 @@ export class HandEditRecorder {
     if (changes.length === 0) return;
     const repo = this.repo;
     const at = new Date().toISOString();
-    const head = repo ? await readHead(repo) : null;
+    const head = repo ? await readHead(repo.git) : null;
     const arrived = repo && head ? await this.findArrivals(repo, head, changes) : new Map<string, CommitInfo>();
 
     for (const change of [...changes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
@@ -74,7 +92,7 @@ export class HandEditRecorder {
         sha = result === 'unchanged' || result === 'failed' ? null : result;
         if (result === 'unchanged') {
           // Nothing to commit: the file equals HEAD, which a git command may have moved since `head` was read.
-          const lateHead = await readHead(repo);
+          const lateHead = await readHead(repo.git);
           commit = lateHead ? (await this.findArrivals(repo, lateHead, [change])).get(change.file) : undefined;
           sha = commit?.sha ?? null;
         }
@@ -82,7 +100,9 @@ export class HandEditRecorder {
 
       const operator = commit?.authorName ?? this.handEditOperator();
       const action = change.after ? 'hand_edit' : 'hand_delete';
-      insertHandEditRow(this.options.db, { flowId: change.id, action, operator, at, before: change.before, after: change.after, commit: sha });
+      // Both sides are the flows as served, defaults applied, so the diff shows what changed in effect.
+      const described = describeFileChange(change.id, change.before && JSON.stringify(change.before), change.after && JSON.stringify(change.after));
+      insertAuditRow(this.options.db, { flow_id: change.id, action, operator, at, ...described, commit: sha });
       this.options.log.debug({ flow: change.id, action, operator, commit: sha }, 'hand change recorded');
     }
 
@@ -90,29 +110,29 @@ export class HandEditRecorder {
   }
 
   /** Finds the changes whose file equals HEAD's new version of it, with the commit that brought it. */
-  private async findArrivals(repo: FlowRepo, head: string, changes: HandChange[]): Promise<Map<string, CommitInfo>> {
+  private async findArrivals(repo: Repo, head: string, changes: HandChange[]): Promise<Map<string, CommitInfo>> {
     const tree = await this.treeAt(repo, head);
     const arrivedFiles = new Set(changes
       .filter((change) => tree.get(change.file) !== this.baseline.get(change.file))
-      .filter((change) => (change.bytes === null ? !tree.has(change.file) : tree.get(change.file) === blobIdOf(repo, change.bytes)))
+      .filter((change) => (change.bytes === null ? !tree.has(change.file) : tree.get(change.file) === blobIdOf(repo.format, change.bytes)))
       .map((change) => change.file));
     if (arrivedFiles.size === 0) return new Map();
 
     // One `git log` over the commits since the last record finds most; a file changed before that range costs one more.
     const commits = this.recordedHead && this.recordedHead !== head
-      ? await commitsTouching(repo, this.recordedHead, head, arrivedFiles)
+      ? await commitsInRange(repo.git, this.recordedHead, head, arrivedFiles)
       : new Map<string, CommitInfo>();
     for (const file of arrivedFiles) {
       if (commits.has(file)) continue;
-      const commit = await lastCommitTouching(repo, head, file);
+      const commit = await lastCommitTouching(repo.git, head, file);
       if (commit) commits.set(file, commit);
     }
     return commits;
   }
 
   /** Notes HEAD's version of each recorded file, so that the same commit is not taken for a new arrival later. */
-  private async advanceBaseline(repo: FlowRepo, changes: HandChange[]): Promise<void> {
-    const head = await readHead(repo);
+  private async advanceBaseline(repo: Repo, changes: HandChange[]): Promise<void> {
+    const head = await readHead(repo.git);
     const tree = head ? await this.treeAt(repo, head) : new Map<string, string>();
     for (const change of changes) {
       const blob = tree.get(change.file);
@@ -122,21 +142,35 @@ export class HandEditRecorder {
     this.recordedHead = head;
   }
 
-  private async treeAt(repo: FlowRepo, head: string): Promise<Tree> {
-    if (this.headTree.head !== head) this.headTree = { head, tree: await blobIdsAt(repo, head) };
+  private async treeAt(repo: Repo, head: string): Promise<Tree> {
+    if (this.headTree.head !== head) this.headTree = { head, tree: await blobIdsAt(repo.git, head) };
     return this.headTree.tree;
   }
 
   /** Returns the new commit's sha, `unchanged` when the file already equals HEAD, or `failed`. */
-  private async commitChange(repo: FlowRepo, change: HandChange): Promise<string | 'unchanged' | 'failed'> {
-    const verb = change.after ? 'Hand edit of' : 'Hand deletion of';
-    try {
-      const sha = await commitFlowPath(repo, change.file, this.handEditIdentity(), `${verb} flow ${change.id}`);
-      return sha ?? 'unchanged';
-    } catch (err) {
-      // The flow already serves what the file says; only the git record is missing, and the audit row says so (commit null).
-      this.options.log.error({ flow: change.id, file: change.file, err }, 'could not commit a hand edit; the audit row has no commit');
-      return 'failed';
+  private async commitChange(repo: Repo, change: HandChange): Promise<string | 'unchanged' | 'failed'> {
+    const name = path.basename(change.file);
+    const action = change.after ? 'hand_edit' : 'hand_delete';
+    const commits = this.options.commits;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const sha = await commitFlowFiles(repo.git, {
+          files: [name], message: flowCommitMessage(action, [change.id]), author: this.handEditIdentity(),
+          add: change.after !== null && !(commits?.isTracked(name) ?? false),
+        });
+        if (sha === null) return 'unchanged';
+        commits?.record(name, sha, change.after === null);
+        return sha;
+      } catch (err) {
+        // Another git command holds the index lock for a moment (a user's commit, a pull): wait and retry.
+        if (err instanceof GitCommandError && err.indexLocked && attempt < LOCK_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_DELAY_MS * attempt));
+          continue;
+        }
+        // The flow already serves what the file says; only the git record is missing, and the audit row shows it (commit null).
+        this.options.log.error({ flow: change.id, file: change.file, err }, 'could not commit a hand edit; its audit row has no commit');
+        return 'failed';
+      }
     }
   }
 

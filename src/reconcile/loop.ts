@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/model.js';
 import type { FlowTable } from '../dispatch/selection.js';
 import type { NodeRegistry } from '../nodes/registry.js';
+import { deriveOperatorEmail } from '../config/derive.js';
 import type { Db } from '../store/db.js';
+import type { FlowsRepository } from '../store/flows-repository.js';
+import { findIndexLock, findRepository, type FlowsGit } from '../store/git.js';
 import type { SerialQueue } from '../store/serial-queue.js';
 import { ChangeQueue } from './change-queue.js';
-import { isIndexLocked, openFlowRepo, type FlowRepo } from './flow-repo.js';
 import { HandEditRecorder } from './hand-edits.js';
 import type { FileSignature } from './read-flow-file.js';
 import { Reconciler } from './reconciler.js';
@@ -23,6 +25,8 @@ export interface ReconcileLoopOptions {
   table: FlowTable;
   board: StatusBoard;
   mutations: SerialQueue;
+  /** The store's repository; the loop keeps its commit index up to date with the hand-edit commits. */
+  flowsRepo?: FlowsRepository;
   /** Facts for /healthz, updated in place. */
   health: { lastPass: string | null; flowsDirMissing: boolean };
   /** Signatures of the files the initial load read; the first scan then reads only files changed since. */
@@ -49,7 +53,7 @@ class ReconcileLoop {
   private readonly queue: ChangeQueue;
   private readonly recorder: HandEditRecorder;
   private readonly reconciler: Reconciler;
-  private repo: FlowRepo | null = null;
+  private repo: FlowsGit | null = null;
   private watcher: FlowsDirWatcher | null = null;
   private stopResync: (() => void) | null = null;
   private missingDirPoll: NodeJS.Timeout | null = null;
@@ -69,7 +73,7 @@ class ReconcileLoop {
     this.flowsDir = path.resolve(config.flows_dir);
     const quietMs = config.reconcile.debounce_ms;
     this.queue = new ChangeQueue(quietMs, Math.max(1000, 20 * quietMs));
-    this.recorder = new HandEditRecorder({ config, db, log });
+    this.recorder = new HandEditRecorder({ config, db, log, commits: options.flowsRepo?.commits });
     this.reconciler = new Reconciler({ ...options, recorder: this.recorder });
     for (const [file, signature] of options.signatures ?? []) this.reconciler.signatures.set(file, signature);
   }
@@ -100,7 +104,11 @@ class ReconcileLoop {
 
   /** Opens the repository and the watcher for a folder that exists. */
   private async attach(): Promise<void> {
-    this.repo = await openFlowRepo(this.flowsDir);
+    // Looked up again each time: a flows folder that was its own repository may come back without one.
+    const { auth } = this.options.config;
+    const identity = this.options.flowsRepo?.repo.identity
+      ?? { name: auth.operator_user, email: auth.operator_email ?? deriveOperatorEmail(auth.operator_user) };
+    this.repo = await findRepository(this.flowsDir, identity);
     await this.recorder.useRepo(this.repo);
     this.watcher = await watchFlowsDir(this.flowsDir, {
       onFileChange: (file) => {
@@ -241,7 +249,7 @@ class ReconcileLoop {
   }
 
   private isGitBusy(): boolean {
-    return this.repo !== null && isIndexLocked(this.repo);
+    return this.repo !== null && findIndexLock(this.repo) !== null;
   }
 
   private dirExists(): boolean {

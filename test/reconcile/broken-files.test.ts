@@ -80,6 +80,12 @@ describe('broken flow files', () => {
     expect(status.errors).toHaveLength(1);
     expect(status.errors[0]).toMatchObject({ code: 'FLOW_JSON_SYNTAX', line: 3, column: 3 });
     expect(context.dispatcher.flows.get('triage')!.version).toBe(version);
+    const view = await hookflow.request('GET', '/flows/triage');
+    expect(view.body.version).toBe(version);
+    expect(view.body.status).toMatchObject({ state: 'stale', reason: 'ParseFailed', file });
+    expect(view.body.status.errors[0]).toMatchObject({ line: 3, column: 3 });
+    const list = await hookflow.request('GET', '/flows');
+    expect(list.body.flows.map((flow: { id: string; status: { state: string } }) => [flow.id, flow.status.state])).toEqual([['triage', 'stale']]);
     const answer = await postDelivery(hookflow.url, { source: 'github', type: 'issues', payload: examplePayload('issues', 'opened') });
     expect(answer.body.runs.map((run: { flow: string }) => run.flow)).toEqual(['triage']);
 

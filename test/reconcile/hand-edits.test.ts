@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { git } from '../helpers/git-repo.js';
 import { removeDir, startTestService, type TestService } from '../helpers/service.js';
-import { auditRows, flowDoc, flowText, saveByRename, waitFor } from './support.js';
+import { auditRows, flowDoc, flowText, pause, saveByRename, waitFor } from './support.js';
 
 describe('hand edits', () => {
   let hookflow: TestService | undefined;
@@ -49,7 +49,7 @@ describe('hand edits', () => {
     expect(JSON.parse(row.after!).priority).toBe(5);
     expect(row.diff).toContain('+  "priority": 5');
     expect(row.commit).toBe(git(dir, 'rev-parse', 'HEAD'));
-    expect(git(dir, 'log', '--format=%s', '-2').split('\n')).toEqual(['Hand edit of flow triage', 'Add a draft']);
+    expect(git(dir, 'log', '--format=%s', '-2').split('\n')).toEqual(['Record a hand edit of flow triage', 'Add a draft']);
     expect(git(dir, 'show', '--format=%an <%ae>', '--name-only', row.commit!).split('\n').filter(Boolean))
       .toEqual(['hand-editor <hand-editor@hookflow.invalid>', 'flows.d/triage.json']);
     expect(git(dir, 'diff', '--cached', '--name-only')).toBe('notes.txt');
@@ -119,5 +119,29 @@ describe('hand edits', () => {
     expect(context.dispatcher.flows.get('triage')!.flow.priority).toBe(8);
     expect(context.dispatcher.flows.get('added')).toBeDefined();
     expect(context.dispatcher.flows.get('other')).toBeUndefined();
+  });
+
+  test('API writes are not taken for hand edits', async () => {
+    const { service, context, dir } = await start();
+
+    const created = await service.request('POST', '/flows', { body: flowDoc('fresh') });
+    const patched = await service.request('PATCH', '/flows/triage', { body: { priority: 6 } });
+    const disabled = await service.request('POST', '/flows/other/disable');
+    const deleted = await service.request('DELETE', '/flows/fresh');
+    expect([created.status, patched.status, disabled.status, deleted.status]).toEqual([201, 200, 200, 204]);
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const triage = context.dispatcher.flows.get('triage');
+    const triageStatus = context.board.get('triage');
+    await pause(400);
+
+    expect(auditRows(context.db).map((row) => [row.flow_id, row.action])).toEqual([
+      ['fresh', 'create'], ['triage', 'update'], ['other', 'disable'], ['fresh', 'delete'],
+    ]);
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(context.dispatcher.flows.get('triage')).toBe(triage);
+    expect(context.board.get('triage')).toEqual(triageStatus);
+    expect(triageStatus!.reason).toBe('Updated');
+    expect(context.board.get('other')!.state).toBe('disabled');
+    expect(context.board.get('fresh')).toBeUndefined();
   });
 });
