@@ -35,23 +35,24 @@ export async function webhookRoutes(app: FastifyInstance, options: { context: Ap
     }
 
     const { type, delivery } = readDeliveryHeaders(source, request.headers);
-    const log = request.log.child({ delivery, source });
+    // Bindings passed per line: a child logger per request costs more than the two lines it would serve.
+    const about = { delivery, source };
     if (body.length === 0) throw new HookflowError('BAD_REQUEST', 'the webhook body is empty');
     const payload = decodeWebhookBody(request.headers['content-type'], body);
 
     if (type === 'ping') {
-      log.info({ event: 'ping' }, 'ping received');
+      request.log.info({ ...about, event: 'ping' }, 'ping received');
       return reply.code(200).send({ ping: 'pong', delivery });
     }
 
     const event = normalizeEvent({ id: delivery, source, type, payload });
     const result = context.dispatcher.accept(event);
     if (result.duplicate) {
-      log.info({ event: result.event }, 'repeated delivery; nothing runs again');
+      request.log.info({ ...about, event: result.event }, 'repeated delivery; nothing runs again');
       return reply.code(200).send({ duplicate: true, delivery, runs: result.runs });
     }
 
-    log.info({ event: event.key, runs: result.runs.length, suppressed: result.suppressed.length }, 'event accepted');
+    request.log.info({ ...about, event: event.key, runs: result.runs.length, suppressed: result.suppressed.length }, 'event accepted');
     return reply.code(202).send({ delivery, event: event.key, runs: result.runs, suppressed: result.suppressed });
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Config } from '../config/model.js';
 import { BudgetKeeper } from '../engine/budget.js';
@@ -9,7 +10,7 @@ import type { HookEvent } from '../flow/model.js';
 import type { Metrics } from '../metrics.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import type { Db } from '../store/db.js';
-import { claimDelivery, findDelivery, type RunRef } from '../store/deliveries.js';
+import { claimDelivery, findDelivery, type DeliveryRecord, type RunRef } from '../store/deliveries.js';
 import { insertQueuedRun, markRunFinished, markRunStarted } from '../store/runs.js';
 import { RunQueue } from './run-queue.js';
 import { FlowTable, type Suppression } from './selection.js';
@@ -26,7 +27,6 @@ interface RunJob {
   runId: string;
   compiled: CompiledFlow;
   event: HookEvent;
-  log: Logger;
 }
 
 export interface DispatcherOptions {
@@ -42,11 +42,26 @@ export class Dispatcher {
   readonly flows = new FlowTable();
   readonly budget: BudgetKeeper;
   private readonly queue: RunQueue<RunJob>;
+  /** Claims the delivery id and inserts its queued runs in one transaction; false when the id was claimed before. */
+  private readonly recordDelivery: Transaction<(event: HookEvent, jobs: RunJob[], runs: RunRef[], now: string) => boolean>;
 
   constructor(private readonly options: DispatcherOptions) {
     this.budget = new BudgetKeeper(options.db);
     const { max_concurrent_runs, queue_size } = options.config.dispatch;
     this.queue = new RunQueue(max_concurrent_runs, queue_size, (job) => this.runJob(job));
+
+    const { db } = options;
+    // Built once: better-sqlite3 wraps the function anew on every db.transaction() call.
+    this.recordDelivery = db.transaction((event: HookEvent, jobs: RunJob[], runs: RunRef[], now: string) => {
+      if (!claimDelivery(db, { source: event.source, id: event.id, event_key: event.key, received_at: event.received_at, runs })) return false;
+      for (const job of jobs) {
+        insertQueuedRun(db, {
+          id: job.runId, flow_id: job.compiled.flow.id, flow_version: job.compiled.version,
+          event_id: event.id, source: event.source, event_key: event.key, queued_at: now,
+        });
+      }
+      return true;
+    });
   }
 
   /**
@@ -56,39 +71,31 @@ export class Dispatcher {
    */
   accept(event: HookEvent): DeliveryResult {
     const { db, metrics } = this.options;
-    const previous = findDelivery(db, event.source, event.id);
-    if (previous) return { duplicate: true, delivery: event.id, event: previous.event_key, runs: previous.runs, suppressed: [] };
 
     const started = performance.now();
     const selection = this.flows.select(event);
     metrics.selectSeconds.observe((performance.now() - started) / 1000);
 
     if (selection.selected.length > this.queue.freeSlots) {
+      // A repeated delivery still gets its first answer, because it needs no queue slot.
+      const previous = findDelivery(db, event.source, event.id);
+      if (previous) return duplicateResult(previous);
       throw new HookflowError('QUEUE_FULL', `the run queue is full (${this.options.config.dispatch.queue_size} waiting runs); retry later`, {
         headers: { 'retry-after': '30' },
       });
     }
 
     const now = new Date().toISOString();
-    const jobs: RunJob[] = selection.selected.map((compiled) => ({
-      runId: randomUUID(),
-      compiled,
-      event,
-      log: this.options.log.child({ delivery: event.id, flow: compiled.flow.id }),
-    }));
+    const jobs: RunJob[] = selection.selected.map((compiled) => ({ runId: randomUUID(), compiled, event }));
     const runs: RunRef[] = jobs.map((job) => ({ flow: job.compiled.flow.id, run: job.runId }));
 
-    const claimed = db.transaction(() => {
-      if (!claimDelivery(db, { source: event.source, id: event.id, event_key: event.key, received_at: event.received_at, runs })) return false;
-      for (const job of jobs) {
-        insertQueuedRun(db, {
-          id: job.runId, flow_id: job.compiled.flow.id, flow_version: job.compiled.version,
-          event_id: event.id, source: event.source, event_key: event.key, queued_at: now,
-        });
-      }
-      return true;
-    }).immediate();
-    if (!claimed) return this.accept(event);
+    // The claim is the duplicate check: a new delivery costs no extra lookup, and the primary
+    // key keeps the claim atomic even across processes sharing the file.
+    if (!this.recordDelivery.immediate(event, jobs, runs, now)) {
+      const previous = findDelivery(db, event.source, event.id);
+      if (previous) return duplicateResult(previous);
+      return this.accept(event);
+    }
 
     metrics.eventsReceived.inc({ source: event.source, key: event.key });
     for (const job of jobs) this.queue.push(job);
@@ -115,7 +122,7 @@ export class Dispatcher {
 
   private async runJob(job: RunJob): Promise<void> {
     const { db, metrics } = this.options;
-    const log = job.log.child({ run: job.runId });
+    const log = this.options.log.child({ delivery: job.event.id, flow: job.compiled.flow.id, run: job.runId });
     const started = performance.now();
     try {
       markRunStarted(db, job.runId, new Date().toISOString());
@@ -145,4 +152,8 @@ export class Dispatcher {
       onBudgetRefused: (flow: string) => metrics.budgetRefusals.inc({ flow }),
     };
   }
+}
+
+function duplicateResult(previous: DeliveryRecord): DeliveryResult {
+  return { duplicate: true, delivery: previous.id, event: previous.event_key, runs: previous.runs, suppressed: [] };
 }
