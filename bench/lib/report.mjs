@@ -17,6 +17,8 @@ export function machine() {
     cpus: cpus.length,
     cpu_model: cpus[0]?.model.trim() ?? 'unknown',
     memory_mb: Math.round(os.totalmem() / 1024 / 1024),
+    // Other processes on the machine skew every number; a 1-minute load above the core count means they did.
+    load_average_1m: Number(os.loadavg()[0].toFixed(2)),
   };
 }
 
@@ -29,6 +31,8 @@ export function report({ bench, title, metrics, notes = [], details = {} }) {
   const lines = [title];
   for (const metric of metrics) lines.push(`  ${formatMetric(metric)}`);
   for (const note of notes) lines.push(`  note: ${note}`);
+  const host = machine();
+  lines.push(`  machine: Node ${host.node}, ${host.cpus} CPUs (${host.cpu_model}), 1-minute load ${host.load_average_1m}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const allMet = metrics.every((metric) => targetMet(metric) !== false);
@@ -36,7 +40,7 @@ export function report({ bench, title, metrics, notes = [], details = {} }) {
     const json = {
       bench,
       date: new Date().toISOString(),
-      machine: machine(),
+      machine: host,
       metrics: Object.fromEntries(metrics.map((metric) => [metric.name, {
         value: metric.value, unit: metric.unit, target: metric.target, met: targetMet(metric),
       }])),
