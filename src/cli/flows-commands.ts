@@ -79,7 +79,7 @@ export const listCommand: Command = {
     }
     const sorted = [...flows].sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || a.id.localeCompare(b.id));
     const rows = sorted.map((flow) => [
-      flow.id, text(flow.status?.state), text(flow.source), String(flow.priority ?? 0), text(flow.mutex_group), text(flow.version), flow.name ?? '',
+      flow.id, text(flow.status?.state), text(flow.source), text(flow.priority), text(flow.mutex_group), text(flow.version), flow.name ?? '',
     ]);
     for (const line of formatTable(['ID', 'STATE', 'SOURCE', 'PRIORITY', 'GROUP', 'VERSION', 'NAME'], rows)) io.stdout.line(line);
     return EXIT.OK;
