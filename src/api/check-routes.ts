@@ -35,6 +35,6 @@ export async function checkRoutes(app: FastifyInstance, options: { context: ApiC
     },
   }, async () => {
     const { repo, journalFile } = context.flowsRepo;
-    return context.mutations.run(() => checkFlowsConsistency(repo, context.db, journalFile));
+    return context.mutations.run(() => checkFlowsConsistency(repo, context.db, journalFile, context.registry));
   });
 }

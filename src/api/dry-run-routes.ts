@@ -55,6 +55,6 @@ export async function dryRunRoutes(app: FastifyInstance, options: { context: Api
     if (!result.ok) {
       throw new HookflowError('FLOW_INVALID', `the flow is invalid: ${result.problems.length} problems, listed in errors`, { errors: result.problems });
     }
-    return dryRunFlow(context, compileFlow(result.flow, context.registry), event);
+    return dryRunFlow(context, compileFlow(result.flow, context.registry), event, { draft: true });
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { byDispatchOrder, FlowTable, type Explanation } from '../dispatch/selection.js';
 import type { CompiledFlow } from '../engine/compile.js';
 import type { FinalRunStatus } from '../engine/run.js';
 import type { TraceEntry } from '../engine/trace.js';
@@ -59,9 +60,9 @@ export function readDryRunEvent(body: unknown, query: { event?: string; source?:
  * budget is spent. Disabled and default flows run too; `selected` and `reason` tell whether the
  * dispatcher would have run them.
  */
-export async function dryRunFlow(context: ApiContext, compiled: CompiledFlow, event: HookEvent): Promise<DryRunAnswer> {
+export async function dryRunFlow(context: ApiContext, compiled: CompiledFlow, event: HookEvent, options: { draft?: boolean } = {}): Promise<DryRunAnswer> {
   const { dispatcher } = context;
-  const explanation = dispatcher.flows.explain(compiled, event);
+  const explanation = options.draft ? explainDraft(dispatcher.flows, compiled, event) : dispatcher.flows.explain(compiled, event);
   const outcome = await dispatcher.dryRun(compiled, event);
   return {
     flow: compiled.flow.id,
@@ -74,6 +75,29 @@ export async function dryRunFlow(context: ApiContext, compiled: CompiledFlow, ev
     effects: outcome.effects,
     budget: { would_spend: outcome.mutating_calls, remaining: dispatcher.remainingBudget(compiled) },
   };
+}
+
+/**
+ * Explains the selection of a flow that is not served, as if it replaced the served flow of
+ * the same id. FlowTable.explain cannot, because the served version of the id may be the flow
+ * that claimed the mutex group and suppressed the others. This scans every served flow once,
+ * which is fine for a dry run.
+ */
+function explainDraft(table: FlowTable, draft: CompiledFlow, event: HookEvent): Explanation {
+  const alone = explainAlone(draft, event);
+  if (!alone.selected) return alone;
+
+  const group = draft.flow.mutex_group;
+  if (group === undefined) return alone;
+  const rivals = table.all().filter((other) => other.flow.id !== draft.flow.id && other.flow.mutex_group === group && explainAlone(other, event).selected);
+  const claimer = [draft, ...rivals].sort(byDispatchOrder)[0];
+  if (claimer === draft) return alone;
+  return { selected: false, reason: `suppressed: flow ${claimer.flow.id} claims mutex group ${group}` };
+}
+
+/** Whether the flow would run for the event if no other flow existed. */
+function explainAlone(compiled: CompiledFlow, event: HookEvent): Explanation {
+  return new FlowTable().explain(compiled, event);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

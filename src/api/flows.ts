@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { HookflowError } from '../errors.js';
 import { checkRoutes } from './check-routes.js';
 import type { ApiContext } from './context.js';
 import { dryRunRoutes } from './dry-run-routes.js';
@@ -12,6 +13,12 @@ import { installOperatorBodyParser } from './operator-body.js';
 export async function flowRoutes(app: FastifyInstance, options: { context: ApiContext }): Promise<void> {
   const { context } = options;
   installOperatorBodyParser(app);
+  // Before the initial load, a flow on disk is not served yet and would look broken or absent.
+  app.addHook('preHandler', async () => {
+    if (!context.health.ready) {
+      throw new HookflowError('NOT_READY', 'the flows are still loading; retry in a moment', { headers: { 'retry-after': '1' } });
+    }
+  });
 
   const mutations = new FlowMutations(context);
   await app.register(flowReadRoutes, { context });

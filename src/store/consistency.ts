@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../flow/fingerprint.js';
+import { canonicalJson, flowVersion } from '../flow/fingerprint.js';
+import { validateFlow } from '../flow/validate.js';
+import type { NodeRegistry } from '../nodes/registry.js';
 import { listAuditedCommits, listLatestAuditRows, type AuditRow } from './audit.js';
 import type { Db } from './db.js';
 import { listTempFiles } from './files.js';
@@ -36,7 +38,7 @@ export interface ConsistencyReport {
  * Flows without any audit row, such as files committed before hookflow ran, are not compared.
  * Run it while no flow write is in progress; the service runs it in its mutation queue.
  */
-export async function checkFlowsConsistency(repo: FlowsGit, db: Db, journalFile: string): Promise<ConsistencyReport> {
+export async function checkFlowsConsistency(repo: FlowsGit, db: Db, journalFile: string, registry: NodeRegistry): Promise<ConsistencyReport> {
   const problems: ConsistencyProblem[] = [];
 
   for (const temp of await listTempFiles(repo.dir)) {
@@ -72,7 +74,7 @@ export async function checkFlowsConsistency(repo: FlowsGit, db: Db, journalFile:
 
   const latestRows = listLatestAuditRows(db);
   for (const row of latestRows) {
-    const mismatch = compareWithFile(row, path.join(repo.dir, `${row.flow_id}.json`));
+    const mismatch = compareWithFile(row, path.join(repo.dir, `${row.flow_id}.json`), registry);
     if (mismatch) problems.push({ kind: 'audit_mismatch', flow: row.flow_id, message: mismatch });
   }
 
@@ -85,7 +87,7 @@ function isFlowFile(name: string): boolean {
 }
 
 /** Describes how the newest audit row disagrees with the file, or returns null when it agrees. */
-function compareWithFile(row: AuditRow, file: string): string | null {
+function compareWithFile(row: AuditRow, file: string, registry: NodeRegistry): string | null {
   const exists = fs.existsSync(file);
   if (row.after === null) {
     return exists ? `the newest audit row (${row.action}, id ${row.id}) says the flow was deleted, but ${file} exists` : null;
@@ -99,6 +101,15 @@ function compareWithFile(row: AuditRow, file: string): string | null {
   } catch {
     // An unparseable file is recorded as its text, so the text is compared.
   }
-  if (canonicalJson(current) === canonicalJson(row.after)) return null;
+  if (comparableForm(current, registry) === comparableForm(row.after, registry)) return null;
   return `${file} differs from the newest audit row (${row.action}, id ${row.id} at ${row.at})`;
+}
+
+/**
+ * Returns the flow version of a valid flow document, so that a document and the same flow with
+ * its defaults written out compare equal; any other value compares as canonical JSON.
+ */
+function comparableForm(value: unknown, registry: NodeRegistry): string {
+  const result = validateFlow(value, { registry });
+  return result.ok ? `version:${flowVersion(result.flow)}` : `json:${canonicalJson(value)}`;
 }

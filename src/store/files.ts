@@ -9,11 +9,13 @@ import path from 'node:path';
 const TEMP_SUFFIX = '.hookflow-tmp';
 
 /**
- * Writes `data` to `file` so that a reader, or a process killed at any moment, sees either the
- * old content or the new one, never a mix: the data goes to a temporary file in the same folder,
- * which is fsynced, renamed over `file`, and the folder is fsynced so that the rename is durable.
+ * Writes `data` to `file` so that a reader, or a process killed at any moment, finds either the
+ * old content or the new one, never a mix. The data goes to a temporary file in the same folder,
+ * which is fsynced and renamed over `file`. Then the folder is fsynced so that the rename
+ * survives a power loss; with `syncFolder: false` the caller runs `syncFolder` itself, for
+ * example while it does other work.
  */
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Buffer, options: { syncFolder?: boolean } = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
 
@@ -34,7 +36,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer): Prom
     await fs.rm(temp, { force: true });
     throw err;
   }
-  await syncDir(dir);
+  if (options.syncFolder !== false) await syncFolder(dir);
 }
 
 /** Deletes `file` and fsyncs its folder. Returns false when the file did not exist. */
@@ -45,7 +47,7 @@ export async function removeFileDurable(file: string): Promise<boolean> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
-  await syncDir(path.dirname(file));
+  await syncFolder(path.dirname(file));
   return true;
 }
 
@@ -71,7 +73,8 @@ export async function listTempFiles(dir: string): Promise<string[]> {
   return names.filter((name) => name.startsWith('.') && name.endsWith(TEMP_SUFFIX)).map((name) => path.join(dir, name));
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** Fsyncs a folder, which makes the renames and deletions of entries in it durable. */
+export async function syncFolder(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();

@@ -61,6 +61,12 @@ export async function runGit(dir: string, args: string[], identity: GitIdentity)
     // Needed to pass GIT_CONFIG_GLOBAL and GIT_CONFIG_NOSYSTEM, which simple-git blocks by default.
     unsafe: { allowUnsafeConfigPaths: true },
     config: ['core.abbrev=no', 'core.quotePath=false', 'commit.gpgSign=false'],
+    // simple-git resolves a command that exits non-zero when it wrote only to stdout (`git commit`
+    // with nothing to commit); every non-zero exit is a failure here, with both outputs as its message.
+    errors: (error, result) => {
+      if (error instanceof Error || result.exitCode === 0) return error;
+      return Buffer.concat([...result.stdErr, ...result.stdOut]);
+    },
   }).env(gitEnvironment(identity));
   try {
     return await client.raw(args);
@@ -187,7 +193,8 @@ export async function commitFlowFiles(repo: FlowsGit, request: CommitRequest): P
     if (!err.pathspecUnknown || request.add) throw err;
   }
 
-  await addFiles(repo, files, author);
+  // Unknown to git and not on disk either: a deleted file that was never committed.
+  if ((await addFiles(repo, files, author)) === 0) return null;
   try {
     return parseCommitSha(await runGit(repo.dir, ['commit', '--no-verify', '-m', request.message, '--', ...files], author));
   } catch (err) {
@@ -196,10 +203,12 @@ export async function commitFlowFiles(repo: FlowsGit, request: CommitRequest): P
   }
 }
 
-async function addFiles(repo: FlowsGit, files: string[], identity: GitIdentity): Promise<void> {
+/** Runs `git add` on the files that exist and returns how many there were. */
+async function addFiles(repo: FlowsGit, files: string[], identity: GitIdentity): Promise<number> {
   // A deleted path needs no add (the commit records the deletion), and git rejects it when untracked.
   const existing = files.filter((file) => fs.existsSync(path.join(repo.dir, file)));
   if (existing.length > 0) await runGit(repo.dir, ['add', '--verbose', '--', ...existing], identity);
+  return existing.length;
 }
 
 /** Reads the sha from git's summary line `[main (root-commit) <sha>] subject` (core.abbrev=no). */
