@@ -1,8 +1,9 @@
 /**
  * `hookflow apply FILE...`: makes the server's flows match flow files, the way `kubectl apply`
- * makes a cluster match manifests. Each file is validated locally before any request; then
- * the flow is created (POST), left alone when equal after defaults, or updated (PATCH with a
- * JSON Merge Patch and `If-Match` on the version read), so a concurrent change is never overwritten.
+ * makes a cluster match manifests. Each file is validated locally before any request. Then the
+ * flow is created (POST), left alone when equal after defaults, or updated. An update is a PATCH
+ * with a JSON Merge Patch and `If-Match` on the version read, so a concurrent change is never
+ * overwritten.
  */
 import path from 'node:path';
 import type { Flow } from '../flow/model.js';
@@ -12,7 +13,7 @@ import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { checkFlowFile, expandFlowPaths, formatFileProblem, localRegistry, locateProblem } from './flow-files.js';
 import { buildMergePatch, flowDiff, sameFlow } from './flow-diff.js';
-import { ApiClient, answerError, CONNECTION_HELP, CONNECTION_OPTIONS, encodeId, isApiErrorBody, resolveTarget, type ApiAnswer } from './http-client.js';
+import { ApiClient, responseError, CONNECTION_HELP, CONNECTION_OPTIONS, encodeId, isApiErrorBody, resolveTarget, type ApiResponse } from './http-client.js';
 import type { Io } from './output.js';
 
 export const applyCommand: Command = {
@@ -120,7 +121,7 @@ async function applyFile(client: ApiClient, file: ReadyFile, dryRun: boolean, io
     out.line(`${out.style.green('created')} ${id} (${file.file})${versionNote(undefined, created.body)}`);
     return 'created';
   }
-  if (current.status !== 200) throw answerError(current, `GET ${flowPath}`, client.target);
+  if (current.status !== 200) throw responseError(current, `GET ${flowPath}`, client.target);
 
   const served = readServedFlow(current, flowPath, id);
   if (sameFlow(withDefaults(served.doc), file.flow)) {
@@ -167,12 +168,12 @@ interface ServedFlow {
 }
 
 /**
- * Reads `{ flow, version }` and the ETag from a `GET /flows/:id` answer. The flow there is the
- * version dispatch serves, with defaults applied; `flow: null` means the file on the server is
- * invalid and no valid version serves, which a PATCH cannot repair.
+ * Reads `{ flow, version }` and the ETag from a `GET /flows/:id` response. The flow there is the
+ * version dispatch serves, with defaults applied. `flow: null` means that the file on the
+ * server is invalid and no valid version serves, which a PATCH cannot repair.
  */
-function readServedFlow(answer: ApiAnswer, flowPath: string, id: string): ServedFlow {
-  const body = answer.body as { flow?: unknown; version?: unknown; status?: { message?: string } } | undefined;
+function readServedFlow(response: ApiResponse, flowPath: string, id: string): ServedFlow {
+  const body = response.body as { flow?: unknown; version?: unknown; status?: { message?: string } } | undefined;
   if (body?.flow === null) {
     const reason = body.status?.message ? ` (${body.status.message})` : '';
     throw new CliError(`flow ${id} exists on the server, but its file there is invalid and no valid version serves${reason}`, {
@@ -180,19 +181,19 @@ function readServedFlow(answer: ApiAnswer, flowPath: string, id: string): Served
     });
   }
   if (typeof body?.flow !== 'object' || Array.isArray(body.flow)) {
-    throw new CliError(`GET ${flowPath}: the answer has no "flow" object; is the server a hookflow of the same version?`);
+    throw new CliError(`GET ${flowPath}: the response has no "flow" object; is the server a hookflow of the same version?`);
   }
   return {
     doc: body.flow as Record<string, unknown>,
     version: typeof body.version === 'string' ? body.version : undefined,
-    etag: answer.headers.get('etag') ?? undefined,
+    etag: response.headers.get('etag') ?? undefined,
   };
 }
 
 /**
- * The served flow with its defaults applied, node args included, by the same validator the
- * local file went through. A served flow that does not validate here (a client older than the
- * server) is compared as it is, which at worst shows a difference that is not there.
+ * Applies the defaults to a served flow, node args included, with the validator that checked
+ * the local file. A served flow that does not validate here, because the server is newer than
+ * this client, is compared as it is. At worst that shows a difference that is not there.
  */
 function withDefaults(doc: Record<string, unknown>): unknown {
   const result = validateFlow(doc, { registry: localRegistry() });
@@ -215,11 +216,11 @@ function forkAdvice(file: ReadyFile, served: Record<string, unknown>): CliError 
   return new CliError(`${id} is a default flow: defaults are forked, not edited, so apply did not change it`, { details });
 }
 
-/** The error of a rejected write; validation problems are placed at their line and column in the file. */
-function rejection(answer: ApiAnswer, request: string, client: ApiClient, file: ReadyFile): CliError {
-  const error = answerError(answer, request, client.target);
-  if (answer.status !== 422 || !isApiErrorBody(answer.body) || !Array.isArray(answer.body.errors)) return error;
-  const details = answer.body.errors.map((problem) => {
+/** Builds the error of a rejected write, with each validation problem placed at its line and column in the file. */
+function rejection(response: ApiResponse, request: string, client: ApiClient, file: ReadyFile): CliError {
+  const error = responseError(response, request, client.target);
+  if (response.status !== 422 || !isApiErrorBody(response.body) || !Array.isArray(response.body.errors)) return error;
+  const details = response.body.errors.map((problem) => {
     const { code, path: pointer, message } = problem as { code?: unknown; path?: unknown; message?: unknown };
     if (typeof code !== 'string' || typeof pointer !== 'string' || typeof message !== 'string') return JSON.stringify(problem);
     return formatFileProblem(locateProblem(file.file, file.text, { code, path: pointer, message }));

@@ -66,8 +66,8 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
- * A unified diff (two lines of context) between two flows printed as JSON with sorted keys.
- * Pass flows with defaults applied, so that a default left out of one side is no change.
+ * Makes a unified diff, with two lines of context, of two flows printed as JSON with sorted
+ * keys. Pass flows with defaults applied, so that a default left out of one side is no change.
  */
 export function flowDiff(before: unknown, after: unknown, beforeLabel: string, afterLabel: string): string {
   const beforeText = `${JSON.stringify(sortKeys(before), null, 2)}\n`;

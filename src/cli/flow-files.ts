@@ -33,7 +33,7 @@ export interface ExpandedPaths {
 
 /**
  * Replaces every folder by the `*.json` files directly inside it, sorted by name. Files are
- * kept whatever their extension, because the operator named them; a path that does not exist
+ * kept whatever their extension, because the operator named them. A path that does not exist
  * is kept too, so that checking it reports it.
  */
 export function expandFlowPaths(args: string[], cwd: string): ExpandedPaths {
@@ -57,7 +57,7 @@ export function expandFlowPaths(args: string[], cwd: string): ExpandedPaths {
 
 let registry: NodeRegistry | undefined;
 
-/** The built-in node types, built once per process. */
+/** Returns the built-in node types, built once per process. */
 export function localRegistry(): NodeRegistry {
   registry ??= buildRegistry();
   return registry;
@@ -92,7 +92,7 @@ export function locateProblem(file: string, text: string, problem: { code: strin
   return { file, ...locatePointer(text, problem.path), code: problem.code, message: problem.message, path: problem.path };
 }
 
-/** The `file:line:column: code message` form that editors and CI annotations read. */
+/** Formats a problem as `file:line:column: code message`, the form that editors and CI annotations read. */
 export function formatFileProblem(problem: FileProblem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.code} ${problem.message}`;
 }

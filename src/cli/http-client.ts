@@ -31,18 +31,18 @@ export interface ServerTarget {
   /** Base URL without a trailing slash. */
   url: string;
   token?: string;
-  /** Where the token came from, for the message on a 401. */
+  /** Description of the token's origin, for the message on a 401. */
   tokenSource: string;
 }
 
-/** The body of every error answer of the API. */
+/** The body of every error response of the API. */
 export interface ApiErrorBody {
   error: string;
   message: string;
   errors?: unknown[];
 }
 
-export interface ApiAnswer {
+export interface ApiResponse {
   status: number;
   headers: Headers;
   /** The parsed JSON body; the raw text when the body is not JSON; undefined when there is none. */
@@ -52,8 +52,8 @@ export interface ApiAnswer {
 /**
  * Finds the server and the token. The token comes from `--token-file`, else
  * `$HOOKFLOW_OPERATOR_TOKEN`, else `<data-dir>/operator-token`, the file the service generates
- * at first start. A missing default file is not an error here: the request goes out without
- * credentials and the 401 message says where the token was looked for.
+ * at first start. A missing default file is not an error here. The request then goes out
+ * without credentials, and the 401 message names the places where the token was looked for.
  */
 export function resolveTarget(values: OptionValues, env: NodeJS.ProcessEnv, cwd: string): ServerTarget {
   const url = normaliseUrl(stringOption(values, 'url') ?? (env[URL_ENV] || DEFAULT_URL));
@@ -107,9 +107,9 @@ export class ApiClient {
 
   /**
    * Sends one request. A body that is not a string is sent as JSON. Throws a CliError with exit
-   * code 3 when the server cannot be reached; every HTTP answer, error statuses included, is returned.
+   * code 3 when the server cannot be reached, and returns every HTTP response, error statuses included.
    */
-  async request(method: string, urlPath: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+  async request(method: string, urlPath: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (this.target.token) headers.authorization = `Bearer ${this.target.token}`;
     let body: string | undefined;
@@ -128,18 +128,18 @@ export class ApiClient {
     return { status: response.status, headers: response.headers, body: parseBody(text) };
   }
 
-  /** Sends one request and returns the body of an answer with an expected status; any other answer throws its error. */
+  /** Sends one request and returns the body of a response with an expected status; any other status throws its error. */
   async call(method: string, urlPath: string, expected: number[], options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<unknown> {
-    const answer = await this.request(method, urlPath, options);
-    if (expected.includes(answer.status)) return answer.body;
-    throw answerError(answer, `${method} ${urlPath}`, this.target);
+    const response = await this.request(method, urlPath, options);
+    if (expected.includes(response.status)) return response.body;
+    throw responseError(response, `${method} ${urlPath}`, this.target);
   }
 
   private unreachable(error: unknown): CliError {
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
     const code = cause?.code ?? (error as NodeJS.ErrnoException).code;
     if ((error as Error).name === 'TimeoutError') {
-      return new CliError(`hookflow at ${this.target.url} did not answer within ${this.timeoutMs / 1000} s`, { exitCode: EXIT.UNREACHABLE });
+      return new CliError(`hookflow at ${this.target.url} did not respond within ${this.timeoutMs / 1000} s`, { exitCode: EXIT.UNREACHABLE });
     }
     if (code === 'ECONNREFUSED') {
       return new CliError(`cannot reach hookflow at ${this.target.url}: is it running? (hookflow serve)`, { exitCode: EXIT.UNREACHABLE });
@@ -163,12 +163,12 @@ export function isApiErrorBody(body: unknown): body is ApiErrorBody {
 }
 
 /**
- * Turns an error answer into a CliError: the server's message, and one detail line per listed
- * problem. A 401 says where the token came from and exits with code 3, like a server that is down.
+ * Turns an error response into a CliError: the server's message, and one detail line per listed
+ * problem. A 401 names where the token came from and exits with code 3, like a server that is down.
  */
-export function answerError(answer: ApiAnswer, request: string, target: ServerTarget, formatProblem = formatApiProblem): CliError {
-  const body = isApiErrorBody(answer.body) ? answer.body : undefined;
-  if (answer.status === 401) {
+export function responseError(response: ApiResponse, request: string, target: ServerTarget): CliError {
+  const body = isApiErrorBody(response.body) ? response.body : undefined;
+  if (response.status === 401) {
     const reason = body?.message ?? 'the credentials are wrong';
     return new CliError(`${request}: the server rejected the operator token (${reason}); token from ${target.tokenSource}`, {
       exitCode: EXIT.UNREACHABLE,
@@ -176,14 +176,14 @@ export function answerError(answer: ApiAnswer, request: string, target: ServerTa
     });
   }
   if (!body) {
-    const text = typeof answer.body === 'string' ? `: ${answer.body.slice(0, 200)}` : '';
-    return new CliError(`${request}: unexpected answer ${answer.status} from ${target.url}${text}`);
+    const text = typeof response.body === 'string' ? `: ${response.body.slice(0, 200)}` : '';
+    return new CliError(`${request}: unexpected response ${response.status} from ${target.url}${text}`);
   }
-  const details = (body.errors ?? []).map((problem) => formatProblem(problem));
-  return new CliError(`${request}: ${body.message} (${answer.status} ${body.error})`, { details });
+  const details = (body.errors ?? []).map(formatApiProblem);
+  return new CliError(`${request}: ${body.message} (${response.status} ${body.error})`, { details });
 }
 
-/** One problem of an error answer: `path: CODE message` for validation problems, else its JSON. */
+/** Formats one problem of an error response: `path: CODE message` for validation problems, else its JSON. */
 export function formatApiProblem(problem: unknown): string {
   if (typeof problem === 'object' && problem !== null && typeof (problem as { message?: unknown }).message === 'string') {
     const { code, path: pointer, message } = problem as { code?: string; path?: string; message: string };

@@ -12,11 +12,11 @@ export interface TextPosition {
 }
 
 /**
- * Returns the 1-based line and column of the member name that the pointer ends at (for an
- * array element: the element's first character; for the empty pointer: the document's first
- * value). When the pointer runs past what the document contains, the deepest part that exists
- * is returned, because problems such as a missing property point at the object that lacks it.
- * A repeated member name resolves to its last occurrence, as `JSON.parse` keeps the last one.
+ * Returns the 1-based line and column of the member name that the pointer ends at. For an
+ * array element it is the element's first character, and for the empty pointer the document's
+ * first value. When the pointer runs past what the document contains, the deepest part that
+ * exists is returned, because problems such as a missing property point at the object that
+ * lacks it. A repeated member name resolves to its last occurrence, as `JSON.parse` keeps the last one.
  */
 export function locatePointer(text: string, pointer: string): TextPosition {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;

@@ -1,5 +1,5 @@
 /**
- * Where commands write, and the colours they may use. Colour is on only when the stream is a
+ * Output streams of the commands, and the colours they may use. Colour is on only when the stream is a
  * terminal and `NO_COLOR` is unset or empty (https://no-color.org), so pipes, CI logs and
  * files get plain text.
  */

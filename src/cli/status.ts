@@ -12,7 +12,7 @@ interface HealthAnswer {
   reconcile?: { last_pass?: string | null; flows_dir_missing?: boolean };
 }
 
-/** States in which the served flow is not what the file says, so an operator must look. */
+/** States in which the served flow differs from the file, so an operator must act. */
 const ATTENTION_STATES = new Set(['stale', 'invalid']);
 
 export const statusCommand: Command = {

@@ -1,7 +1,7 @@
 /**
  * Runs the real CLI (`node bin/hookflow ...`) as a child process. The CLI runs from dist/, so
- * `buildCli()` compiles the sources first unless its last build started after every source
- * changed; a lock keeps parallel test files from compiling at the same time.
+ * `buildCli()` compiles the sources first, unless its last build started after every source
+ * changed. A lock keeps parallel test files from compiling at the same time.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -75,7 +75,8 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
 
   return new Promise((resolve) => {
     execFile(process.execPath, [binPath, ...args], { cwd: options.cwd, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      let code = 0;
+      if (error) code = typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
   });
