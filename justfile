@@ -23,12 +23,9 @@ serve *options: build
 test *files:
     npm test -- "$@"
 
-# Run every benchmark in bench/, or the named ones, against a fresh build
-bench *files: build
-    #!/bin/sh
-    set -eu
-    if [ "$#" -eq 0 ]; then set -- bench/*.bench.mjs; fi
-    for file in "$@"; do echo "== $file"; node "$file"; done
+# Run the benchmarks against a fresh build; NAME picks those whose file name contains it: `just bench select`
+bench *names: build
+    node bench/run-all.mjs "$@"
 
 # Create or update flows on the server from files or folders: `just flows-apply --dry-run flows/`
 [no-cd]
