@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { git } from '../helpers/git-repo.js';
 import { startMockServer } from '../helpers/mock-server.js';
 import { removeDir, startTestService, TEST_TOKEN, type TestService } from '../helpers/service.js';
 import { startProxy } from './proxy.js';
-import { buildCli, runCli } from './run-cli.js';
+import { buildCli, repoRoot, runCli } from './run-cli.js';
 
 function triageFlow(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -212,6 +213,20 @@ describe('hookflow apply', { timeout: 30_000 }, () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('unchanged acknowledge-new-issues (acknowledge-new-issues.json)\n');
+  });
+
+  it('runs through just flows-apply', async () => {
+    const file = writeFlow('flows/triage.json', triageFlow());
+    const just = path.join(repoRoot, 'node_modules', '.bin', 'just');
+
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(just, ['--justfile', path.join(repoRoot, 'justfile'), 'flows-apply', file], { cwd: work, env: { ...process.env, ...env } }, (error, stdout) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout });
+      });
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('created triage (flows/triage.json), version ' + (await service.request('GET', '/flows/triage')).body.version + '\n');
   });
 
   it('reports a server that is down', async () => {
