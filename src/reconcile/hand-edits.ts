@@ -81,15 +81,19 @@ export class HandEditRecorder {
     const repo = this.repo;
     const at = new Date().toISOString();
     const head = repo ? await readHead(repo.git) : null;
+    const headFiles = repo && head ? await this.treeAt(repo, head) : new Map<string, string>();
     const arrived = repo && head ? await this.findArrivals(repo, head, changes) : new Map<string, CommitInfo>();
+    let lastHead = head;
 
     for (const change of [...changes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       let commit = arrived.get(change.file);
       let sha = commit?.sha ?? null;
+      let committedHere = false;
 
       if (!commit && repo && this.options.config.reconcile.commit_hand_edits) {
         const result = await this.commitChange(repo, change);
-        sha = result === 'unchanged' || result === 'failed' ? null : result;
+        committedHere = result !== 'unchanged' && result !== 'failed';
+        sha = committedHere ? result : null;
         if (result === 'unchanged') {
           // Nothing to commit: the file equals HEAD, which a git command may have moved since `head` was read.
           const lateHead = await readHead(repo.git);
@@ -104,9 +108,15 @@ export class HandEditRecorder {
       const described = describeFileChange(change.id, change.before && JSON.stringify(change.before), change.after && JSON.stringify(change.after));
       insertAuditRow(this.options.db, { flow_id: change.id, action, operator, at, ...described, commit: sha });
       this.options.log.debug({ flow: change.id, action, operator, commit: sha }, 'hand change recorded');
+
+      // The baseline becomes HEAD's version of the file now, so that this commit is not taken for a later arrival.
+      const headBlob = committedHere ? (change.bytes && repo ? blobIdOf(repo.format, change.bytes) : undefined) : headFiles.get(change.file);
+      if (headBlob === undefined) this.baseline.delete(change.file);
+      else this.baseline.set(change.file, headBlob);
+      if (committedHere) lastHead = sha;
     }
 
-    if (repo) await this.advanceBaseline(repo, changes);
+    this.recordedHead = lastHead;
   }
 
   /** Finds the changes whose file equals HEAD's new version of it, with the commit that brought it. */
@@ -130,18 +140,6 @@ export class HandEditRecorder {
     return commits;
   }
 
-  /** Notes HEAD's version of each recorded file, so that the same commit is not taken for a new arrival later. */
-  private async advanceBaseline(repo: Repo, changes: HandChange[]): Promise<void> {
-    const head = await readHead(repo.git);
-    const tree = head ? await this.treeAt(repo, head) : new Map<string, string>();
-    for (const change of changes) {
-      const blob = tree.get(change.file);
-      if (blob === undefined) this.baseline.delete(change.file);
-      else this.baseline.set(change.file, blob);
-    }
-    this.recordedHead = head;
-  }
-
   private async treeAt(repo: Repo, head: string): Promise<Tree> {
     if (this.headTree.head !== head) this.headTree = { head, tree: await blobIdsAt(repo.git, head) };
     return this.headTree.tree;
@@ -160,6 +158,8 @@ export class HandEditRecorder {
         });
         if (sha === null) return 'unchanged';
         commits?.record(name, sha, change.after === null);
+        // HEAD moved to this commit: the cached tree of the old HEAD no longer applies.
+        this.headTree = { head: null, tree: new Map() };
         return sha;
       } catch (err) {
         // Another git command holds the index lock for a moment (a user's commit, a pull): wait and retry.

@@ -29,7 +29,7 @@ export async function loadFlowsDir(options: InitialLoadOptions): Promise<void> {
 
   for (const file of files) {
     const id = flowIdOfFile(file);
-    const read = await readFlowFile(file);
+    const read = readFlowFile(file);
     if (read.kind === 'missing') continue;
     if (read.kind === 'unreadable') {
       board.set(id, {

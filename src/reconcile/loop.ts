@@ -58,7 +58,8 @@ class ReconcileLoop {
   private stopResync: (() => void) | null = null;
   private missingDirPoll: NodeJS.Timeout | null = null;
 
-  private timer: NodeJS.Timeout | null = null;
+  /** The scheduled pass, if any, with the function that cancels it. */
+  private timer: { cancel(): void } | null = null;
   private timerAt = Infinity;
   private running: Promise<void> | null = null;
   /** The earliest next pass asked for while a pass was running. */
@@ -81,6 +82,7 @@ class ReconcileLoop {
   async start(): Promise<void> {
     if (this.dirExists()) {
       await this.attach();
+      this.options.log.info({ flows_dir: this.flowsDir, resync_seconds: this.options.config.reconcile.resync_seconds }, 'watching flows_dir for changes');
     } else {
       this.markDirMissing();
     }
@@ -94,7 +96,7 @@ class ReconcileLoop {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer();
     if (this.missingDirPoll) clearInterval(this.missingDirPoll);
     this.stopResync?.();
     await this.running;
@@ -127,15 +129,27 @@ class ReconcileLoop {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    const at = Date.now() + delayMs;
+    const at = Date.now() + Math.max(0, delayMs);
     if (this.running) {
       this.wantedAt = Math.min(this.wantedAt, at);
       return;
     }
     if (this.timer && this.timerAt <= at) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer();
     this.timerAt = at;
-    this.timer = setTimeout(() => this.run(), Math.max(0, delayMs));
+    // setImmediate runs right after the pending I/O callbacks; a 0 ms timeout would wait for the next timers phase.
+    if (delayMs <= 0) {
+      const immediate = setImmediate(() => this.run());
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(() => this.run(), delayMs);
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
+  }
+
+  private cancelTimer(): void {
+    this.timer?.cancel();
+    this.timer = null;
   }
 
   private run(): void {
@@ -180,8 +194,11 @@ class ReconcileLoop {
 
     if (this.fullScanWanted) {
       this.fullScanWanted = false;
+      const started = performance.now();
+      const changed = await scanFlowsDir(this.flowsDir, this.reconciler.signatures, this.knownFiles());
       const now = Date.now();
-      for (const file of await scanFlowsDir(this.flowsDir, this.reconciler.signatures, this.knownFiles())) this.queue.touch(file, now, false);
+      for (const file of changed) this.queue.touch(file, now, false);
+      this.options.log.debug({ changed: changed.length, duration_ms: Math.round(performance.now() - started) }, 'flows_dir scanned');
     }
 
     const due = this.queue.due(Date.now());

@@ -40,17 +40,21 @@ export function sameSignature(a: FileSignature | undefined, b: FileSignature): b
 }
 
 /**
- * Reads one flow file without trusting what is there: a missing file is `missing`; a
- * directory, FIFO, device or socket is never opened (a FIFO would block the read); a file
- * over MAX_FLOW_FILE_BYTES is reported unread. The signature is taken before the read, so a
- * write that lands during the read shows up as a changed signature at the next scan.
+ * Reads one flow file without trusting what is there. A missing file is `missing`. A
+ * directory, FIFO, device or socket is never opened, because a FIFO would block the read. A
+ * file over MAX_FLOW_FILE_BYTES is reported unread. The signature is taken before the read, so
+ * a write that lands during the read shows up as a changed signature at the next scan.
+ *
+ * The calls are synchronous on purpose: a flow file is small, and libuv's thread pool, which
+ * asynchronous calls queue on, is often busy with chokidar's directory scans right after a
+ * change, which would delay the read by tens of milliseconds.
  */
-export async function readFlowFile(file: string): Promise<FlowFileRead> {
+export function readFlowFile(file: string): FlowFileRead {
   let stats: Stats;
   try {
-    stats = await fs.promises.stat(file);
+    stats = fs.statSync(file);
   } catch (err) {
-    if (isMissing(err) && (await isDanglingLink(file))) return unreadable(`${file} is a symbolic link to a file that does not exist.`);
+    if (isMissing(err) && isDanglingLink(file)) return unreadable(`${file} is a symbolic link to a file that does not exist.`);
     if (isMissing(err)) return { kind: 'missing' };
     return unreadable(`Cannot read ${file}: ${(err as Error).message}.`);
   }
@@ -62,7 +66,7 @@ export async function readFlowFile(file: string): Promise<FlowFileRead> {
   }
 
   try {
-    const bytes = await readAtMost(file, MAX_FLOW_FILE_BYTES + 1, stats.size);
+    const bytes = readAtMost(file, MAX_FLOW_FILE_BYTES + 1, stats.size);
     if (bytes.length > MAX_FLOW_FILE_BYTES) {
       return unreadable(`${file} grew over the limit of ${MAX_FLOW_FILE_BYTES} bytes for a flow file while it was read.`, signature);
     }
@@ -73,9 +77,9 @@ export async function readFlowFile(file: string): Promise<FlowFileRead> {
   }
 }
 
-async function readAtMost(file: string, limit: number, expectedSize: number): Promise<Buffer> {
+function readAtMost(file: string, limit: number, expectedSize: number): Buffer {
   // O_NONBLOCK: if the path was swapped for a FIFO after the stat, the open must not wait for a writer.
-  const handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -83,7 +87,7 @@ async function readAtMost(file: string, limit: number, expectedSize: number): Pr
     let chunkSize = Math.min(limit, expectedSize + 1);
     while (length < limit) {
       const chunk = Buffer.allocUnsafe(chunkSize);
-      const { bytesRead } = await handle.read(chunk, 0, chunkSize, length);
+      const bytesRead = fs.readSync(fd, chunk, 0, chunkSize, length);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
@@ -91,7 +95,7 @@ async function readAtMost(file: string, limit: number, expectedSize: number): Pr
     }
     return Buffer.concat(chunks, length);
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
 }
 
@@ -99,9 +103,9 @@ function unreadable(message: string, signature?: FileSignature): FlowFileRead {
   return { kind: 'unreadable', problem: { code: 'FLOW_FILE_UNREADABLE', path: '', message }, signature };
 }
 
-async function isDanglingLink(file: string): Promise<boolean> {
+function isDanglingLink(file: string): boolean {
   try {
-    return (await fs.promises.lstat(file)).isSymbolicLink();
+    return fs.lstatSync(file).isSymbolicLink();
   } catch {
     return false;
   }

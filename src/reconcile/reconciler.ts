@@ -21,6 +21,9 @@ export interface ReconcilerOptions {
   log: Logger;
 }
 
+/** How long a pass may hold the event loop between yields, in milliseconds. */
+const YIELD_EVERY_MS = 5;
+
 /** Questions a pass asks at the moment it applies, after its reads. */
 export interface PassConditions {
   /** Whether a change to `file` may now be reported broken or removed (see ChangeQueue). */
@@ -61,10 +64,14 @@ export class Reconciler {
   pass(files: string[], conditions: PassConditions): Promise<PassResult> {
     return this.options.mutations.run(async () => {
       const findings: Finding[] = [];
+      let busySince = performance.now();
       for (const file of files) {
-        findings.push(await this.inspect(file));
-        // Validation is synchronous; yielding between files keeps webhooks flowing during a large pass.
-        await nextTick();
+        findings.push(this.inspect(file));
+        // Reading and validating are synchronous: yield now and then so webhooks keep flowing during a large pass.
+        if (performance.now() - busySince >= YIELD_EVERY_MS) {
+          await nextTick();
+          busySince = performance.now();
+        }
       }
 
       // Checked after the reads: git or a deletion may have started while they ran.
@@ -91,10 +98,10 @@ export class Reconciler {
   }
 
   /** Reads one file and finds what changed since the status board last looked at it. */
-  private async inspect(file: string): Promise<Finding> {
+  private inspect(file: string): Finding {
     const { board, table, registry } = this.options;
     const id = flowIdOfFile(file);
-    const read = await readFlowFile(file);
+    const read = readFlowFile(file);
 
     if (read.kind === 'missing') {
       this.signatures.delete(file);
