@@ -12,10 +12,9 @@ const TEMP_SUFFIX = '.hookflow-tmp';
  * Writes `data` to `file` so that a reader, or a process killed at any moment, finds either the
  * old content or the new one, never a mix. The data goes to a temporary file in the same folder,
  * which is fsynced and renamed over `file`. Then the folder is fsynced so that the rename
- * survives a power loss; with `syncFolder: false` the caller runs `syncFolder` itself, for
- * example while it does other work.
+ * survives a power loss.
  */
-export async function writeFileAtomic(file: string, data: string | Buffer, options: { syncFolder?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
 
@@ -36,7 +35,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, optio
     await fs.rm(temp, { force: true });
     throw err;
   }
-  if (options.syncFolder !== false) await syncFolder(dir);
+  await syncFolder(dir);
 }
 
 /** Deletes `file` and fsyncs its folder. Returns false when the file did not exist. */

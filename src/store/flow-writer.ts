@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { fileFingerprint } from '../flow/fingerprint.js';
 import { describeFileChange, insertAuditRow, type AuditAction } from './audit.js';
 import type { Db } from './db.js';
-import { removeFileDurable, syncFolder, writeFileAtomic } from './files.js';
+import { removeFileDurable, writeFileAtomic } from './files.js';
 import type { FlowCommitIndex } from './flow-commits.js';
 import {
   commitFlowFiles, findIndexLock, GitCommandError, gitFailureToHookflowError, indexLockedError, undoCommit, unstageFiles,
@@ -91,14 +91,8 @@ export async function writeFlowChange(deps: FlowWriterDeps, change: FlowChange):
     after_fingerprint: change.text === null ? null : fileFingerprint(change.text),
   });
   try {
-    // The folder's fsync makes the rename durable, and git does not need it, so it runs during the commit.
-    let folderSynced: Promise<unknown> = Promise.resolve(null);
-    if (change.text === null) {
-      await removeFileDurable(file);
-    } else {
-      await writeFileAtomic(file, change.text, { syncFolder: false });
-      folderSynced = syncFolder(repo.dir).then(() => null, (err: unknown) => err);
-    }
+    if (change.text === null) await removeFileDurable(file);
+    else await writeFileAtomic(file, change.text);
     timer('write');
 
     let commit: string | null;
@@ -109,11 +103,6 @@ export async function writeFlowChange(deps: FlowWriterDeps, change: FlowChange):
       const locked = err instanceof GitCommandError && err.indexLocked;
       await undoSteps(deps, change, name, null, !locked);
       throw gitFailureToHookflowError(repo, err);
-    }
-    const syncError = await folderSynced;
-    if (syncError) {
-      await undoSteps(deps, change, name, commit);
-      throw syncError;
     }
     timer('commit');
 
