@@ -9,7 +9,7 @@ import type { HookEvent } from '../flow/model.js';
 import type { Effect } from '../nodes/types.js';
 import type { ApiContext } from './context.js';
 
-/** The answer of a dry run. */
+/** The response body of a dry run. */
 export interface DryRunAnswer {
   flow: string;
   version: string;
@@ -95,7 +95,7 @@ function explainDraft(table: FlowTable, draft: CompiledFlow, event: HookEvent): 
   return { selected: false, reason: `suppressed: flow ${claimer.flow.id} claims mutex group ${group}` };
 }
 
-/** Whether the flow would run for the event if no other flow existed. */
+/** Explains whether the flow would run for the event if no other flow existed. */
 function explainAlone(compiled: CompiledFlow, event: HookEvent): Explanation {
   return new FlowTable().explain(compiled, event);
 }

@@ -43,7 +43,7 @@ export async function flowMutationRoutes(app: FastifyInstance, options: { contex
     schema: {
       tags: [FLOW_TAG],
       summary: 'Change a flow with a JSON Merge Patch',
-      description: 'Applies an RFC 7396 merge patch (`null` removes a member) to the flow as its file holds it. With `If-Match`, a flow changed since that ETag answers 412; without, the patch applies to the current version. A patch that changes nothing writes nothing and answers `changed: false`.',
+      description: 'Applies an RFC 7396 merge patch (`null` removes a member) to the flow as its file holds it. With `If-Match`, a flow changed since that ETag is rejected with 412; without it, the patch applies to the current version. A patch that changes nothing writes nothing and answers `changed: false`.',
       security: OPERATOR_SECURITY,
       params: flowIdParams,
       headers: ifMatchHeaders,
@@ -76,7 +76,7 @@ export async function flowMutationRoutes(app: FastifyInstance, options: { contex
       schema: {
         tags: [FLOW_TAG],
         summary: enabled ? 'Enable a flow' : 'Disable a flow',
-        description: `Sets \`enabled: ${enabled}\`. When the flow is ${verb}d already, nothing is written and the answer says \`changed: false\`. Takes no body.`,
+        description: `Sets \`enabled: ${enabled}\`. When the flow is ${verb}d already, nothing is written and the response has \`changed: false\`. Takes no body.`,
         security: OPERATOR_SECURITY,
         params: flowIdParams,
         headers: ifMatchHeaders,

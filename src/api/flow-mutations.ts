@@ -26,8 +26,8 @@ const STATUS_REASONS: Partial<Record<AuditAction, string>> = {
 /**
  * The operator's changes to flows: validate, then write through `writeFlowChange` (file, commit,
  * audit row) and swap the result into the dispatcher. Every change runs in the service's mutation
- * queue, one at a time, together with the reconcile loop's. Errors are HookflowErrors; nothing
- * here knows HTTP.
+ * queue, one at a time, together with the reconcile loop's. Errors are HookflowErrors, and
+ * nothing here depends on HTTP.
  */
 export class FlowMutations {
   private readonly writer: FlowWriterDeps;
@@ -161,9 +161,9 @@ export class FlowMutations {
 }
 
 /**
- * The document a PATCH or a switch of `enabled` starts from: the file as written when it holds
- * the served version, so that defaults left out stay left out; else (a stale flow whose file is
- * invalid) the served flow.
+ * Returns the document a PATCH or a switch of `enabled` starts from. That is the file as written
+ * when it contains the served version, so that defaults left out stay left out, and otherwise
+ * (a stale flow whose file is invalid) the served flow.
  */
 function baseDocument(current: CurrentFlow): Record<string, unknown> {
   if (current.doc && current.fileVersion === current.served?.version) return structuredClone(current.doc);

@@ -12,8 +12,8 @@ interface RecordRequest {
 }
 
 /**
- * `GET /flows/:id/audit` and `GET /flows/:id/history`. Both answer for a deleted flow too, as
- * long as it left audit rows or commits; an id with neither, and no flow, is a 404.
+ * Registers `GET /flows/:id/audit` and `GET /flows/:id/history`. Both work for a deleted flow
+ * too, as long as it left audit rows or commits. An id with neither, and no flow, is a 404.
  */
 export async function flowRecordRoutes(app: FastifyInstance, options: { context: ApiContext }): Promise<void> {
   const { context } = options;

@@ -19,7 +19,7 @@ export const flowIdParams = {
 export const ifMatchHeaders = {
   type: 'object',
   properties: {
-    'if-match': { type: 'string', description: 'The ETag of GET /flows/:id; the change is refused with 412 when the flow has changed since.' },
+    'if-match': { type: 'string', description: 'The ETag of GET /flows/:id; the change is rejected with 412 when the flow has changed since.' },
   },
 } as const;
 

@@ -8,7 +8,7 @@ import type { FlowStatus } from '../reconcile/status.js';
 import { readFileIfExists } from '../store/files.js';
 import type { ApiContext } from './context.js';
 
-/** What the service serves for one flow id, and what its file holds now. */
+/** The version the service serves for one flow id, and the current content of its file. */
 export interface CurrentFlow {
   id: string;
   file: string;
@@ -47,7 +47,7 @@ export interface FlowView {
   version: string | null;
   /** The newest git commit of the flow's file; null when git does not hold the file. */
   commit: string | null;
-  /** What the service last saw of the file. */
+  /** The status of the file as the service last read it. */
   status: FlowStatus | null;
 }
 
@@ -93,7 +93,7 @@ export function buildFlowSummaries(context: ApiContext): FlowSummary[] {
   });
 }
 
-/** True when the service knows the id: it serves a version or has a status for its file. */
+/** True when the service serves a version of the id or has a status for its file. */
 export function isKnownFlow(context: ApiContext, id: string): boolean {
   return context.dispatcher.flows.get(id) !== undefined || context.board.get(id) !== undefined;
 }

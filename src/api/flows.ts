@@ -9,7 +9,7 @@ import { flowReadRoutes } from './flow-read-routes.js';
 import { flowRecordRoutes } from './flow-record-routes.js';
 import { installOperatorBodyParser } from './operator-body.js';
 
-/** Every `/flows…` route and `/check`. The caller registers operator auth on this scope. */
+/** Registers every `/flows…` route and `/check`. The caller registers operator auth on this scope. */
 export async function flowRoutes(app: FastifyInstance, options: { context: ApiContext }): Promise<void> {
   const { context } = options;
   installOperatorBodyParser(app);

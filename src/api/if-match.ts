@@ -5,8 +5,9 @@ export function entityTag(version: string): string {
 
 /**
  * Evaluates an `If-Match` header (RFC 9110) against the current version, or undefined when no
- * version serves. A missing header always matches; `*` matches any current version; otherwise
- * one listed tag must equal the current one by strong comparison, so a weak tag `W/"…"` never matches.
+ * version serves. A missing header always matches, and `*` matches any current version.
+ * Otherwise one listed tag must equal the current one by strong comparison, so a weak tag
+ * `W/"…"` never matches.
  */
 export function ifMatchHolds(header: string | undefined, version: string | undefined): boolean {
   if (header === undefined) return true;

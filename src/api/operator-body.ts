@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HookflowError } from '../errors.js';
 
 /**
- * Replaces the content-type parsers of an operator scope: JSON media types (`application/json`,
- * `application/merge-patch+json` and any `+json`) are parsed, an empty body is no body whatever
- * its Content-Type (so routes without a body accept `curl -X POST` with any headers), and any
- * other non-empty body is a 415. The scope's body limit (1 MiB) still applies.
+ * Replaces the content-type parsers of an operator scope. JSON media types (`application/json`,
+ * `application/merge-patch+json` and any `+json`) are parsed. An empty body counts as no body
+ * whatever its Content-Type, so routes without a body accept `curl -X POST` with any headers.
+ * Any other non-empty body is a 415. The scope's body limit (1 MiB) still applies.
  */
 export function installOperatorBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();

@@ -35,6 +35,11 @@ export function insertAuditRow(db: Db, row: NewAuditRow): number {
   return Number(result.lastInsertRowid);
 }
 
+/** Deletes one audit row: the undo of a flow change whose last step failed. */
+export function deleteAuditRow(db: Db, id: number): void {
+  statement(db, `DELETE FROM flow_audit WHERE id = ?`).run(id);
+}
+
 /** Lists a flow's audit rows, newest first; `beforeId` pages to older rows. */
 export function listAuditRows(db: Db, flowId: string, options: { limit?: number; beforeId?: number } = {}): AuditRow[] {
   const rows = statement(db,
@@ -82,7 +87,7 @@ export interface AuditChange {
 /**
  * Describes the change of `<flowId>.json` from `beforeText` to `afterText` (null: no file).
  * A file that parses as JSON is stored as that document and diffed as its pretty JSON (two
- * spaces), so the diff shows content changes and not a reformatting; a file that does not
+ * spaces), so the diff shows content changes and not a reformatting. A file that does not
  * parse is stored as a JSON string of its text and diffed as it is.
  */
 export function describeFileChange(flowId: string, beforeText: string | null, afterText: string | null): AuditChange {

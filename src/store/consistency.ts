@@ -107,7 +107,7 @@ function compareWithFile(row: AuditRow, file: string, registry: NodeRegistry): s
 
 /**
  * Returns the flow version of a valid flow document, so that a document and the same flow with
- * its defaults written out compare equal; any other value compares as canonical JSON.
+ * its defaults written out compare equal. Any other value compares as canonical JSON.
  */
 function comparableForm(value: unknown, registry: NodeRegistry): string {
   const result = validateFlow(value, { registry });

@@ -18,8 +18,8 @@ export interface SeedOptions {
 }
 
 /**
- * Copies the shipped default flows into a flows folder that is not the shipped one, holds no
- * flow file, and has no git history: the first start on that folder. One commit adds them all,
+ * Copies the shipped default flows into a flows folder that is not the shipped one, contains
+ * no flow file, and has no git history, which marks the first start on that folder. One commit adds them all,
  * with one `create` audit row per flow. A folder whose flows were deleted later keeps its
  * history, so it is not seeded again. Returns the ids copied.
  */

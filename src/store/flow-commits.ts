@@ -24,13 +24,13 @@ export class FlowCommitIndex {
     return this.entries.get(file);
   }
 
-  /** True when git's HEAD holds `file`, as far as the index knows. */
+  /** True when git's HEAD contains `file`, according to the last sync or record. */
   isTracked(file: string): boolean {
     const entry = this.entries.get(file);
     return entry !== undefined && !entry.deleted;
   }
 
-  /** Records a commit hookflow just made, so that answers show it before the next sync. */
+  /** Records a commit hookflow just made, so that responses show it before the next sync. */
   record(file: string, commit: string, deleted: boolean): void {
     this.entries.set(file, { commit, deleted, generation: ++this.generation });
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { fileFingerprint } from '../flow/fingerprint.js';
-import { describeFileChange, insertAuditRow, type AuditAction } from './audit.js';
+import { deleteAuditRow, describeFileChange, insertAuditRow, type AuditAction } from './audit.js';
 import type { Db } from './db.js';
 import { removeFileDurable, writeFileAtomic } from './files.js';
 import type { FlowCommitIndex } from './flow-commits.js';
@@ -34,8 +34,8 @@ export interface FlowChange {
   /** Author and committer of the commit, and the audit row's operator. */
   operator: GitIdentity;
   /**
-   * Swaps the change into the running service. It runs inside the audit row's transaction and
-   * must not throw for a validated flow; if it throws, the whole change is undone.
+   * Swaps the change into the running service, after the audit row is stored. It must not throw
+   * for a validated flow; if it throws, the whole change is undone, audit row included.
    */
   apply(result: { commit: string | null }): void;
 }
@@ -106,16 +106,22 @@ export async function writeFlowChange(deps: FlowWriterDeps, change: FlowChange):
     }
     timer('commit');
 
-    let auditId = 0;
+    let auditId: number;
     try {
-      db.transaction(() => {
-        auditId = insertAuditRow(db, {
-          flow_id: change.id, action: change.action, operator: change.operator.name, at, ...auditChange, commit,
-        });
-        timer('audit');
-        change.apply({ commit });
-      })();
+      auditId = insertAuditRow(db, {
+        flow_id: change.id, action: change.action, operator: change.operator.name, at, ...auditChange, commit,
+      });
     } catch (err) {
+      await undoSteps(deps, change, name, commit);
+      throw err;
+    }
+    timer('audit');
+
+    // After the audit row is stored: a failed SQLite commit must not leave the new flow serving.
+    try {
+      change.apply({ commit });
+    } catch (err) {
+      deleteAuditRow(db, auditId);
       await undoSteps(deps, change, name, commit);
       throw err;
     }

@@ -28,9 +28,9 @@ export interface OpenFlowsRepositoryOptions {
 }
 
 /**
- * Prepares the flows folder before flows load: runs `git init` when it is in no git work tree,
- * completes or drops a write a crash interrupted, copies the default flows into an empty new
- * folder, and reads the newest commit of every flow file.
+ * Prepares the flows folder before flows load. It runs `git init` when the folder is in no git
+ * work tree, completes or drops a write that a crash interrupted, copies the default flows into
+ * an empty new folder, and reads the newest commit of every flow file.
  */
 export async function openFlowsRepository(options: OpenFlowsRepositoryOptions): Promise<FlowsRepository> {
   const { flowsDir, db, operator, log } = options;
@@ -43,8 +43,8 @@ export async function openFlowsRepository(options: OpenFlowsRepositoryOptions): 
   try {
     await recoverInterruptedWrite({ repo, db, journalFile, log });
   } catch (err) {
-    // The service can run without it. The journal stays, so GET /check reports the write and the next
-    // start retries, until the next flow write replaces the journal; check then reports the uncommitted file.
+    // The service can run without it. The journal stays, so GET /check reports the write and the
+    // next start retries. Once the next flow write replaces the journal, check reports the uncommitted file.
     log.error({ err, journal: journalFile }, 'could not complete the flow write a crash interrupted; fix the cause (a stale index.lock?) and restart');
   }
   await seedDefaultFlows({ repo, db, shippedDir: options.shippedFlowsDir, operator, log });

@@ -61,8 +61,8 @@ export async function runGit(dir: string, args: string[], identity: GitIdentity)
     // Needed to pass GIT_CONFIG_GLOBAL and GIT_CONFIG_NOSYSTEM, which simple-git blocks by default.
     unsafe: { allowUnsafeConfigPaths: true },
     config: ['core.abbrev=no', 'core.quotePath=false', 'commit.gpgSign=false'],
-    // simple-git resolves a command that exits non-zero when it wrote only to stdout (`git commit`
-    // with nothing to commit); every non-zero exit is a failure here, with both outputs as its message.
+    // simple-git resolves a command that exits non-zero after writing only to stdout, such as
+    // `git commit` with nothing to commit. Here every non-zero exit fails, with both outputs as its message.
     errors: (error, result) => {
       if (error instanceof Error || result.exitCode === 0) return error;
       return Buffer.concat([...result.stdErr, ...result.stdOut]);

@@ -67,7 +67,7 @@ export async function recoverInterruptedWrite(deps: RecoveryDeps): Promise<Recov
   return 'completed';
 }
 
-/** Commits the file unless HEAD holds it already; returns the commit that holds it. */
+/** Commits the file unless HEAD contains it already, and returns the commit that contains it. */
 async function commitPendingFile(
   repo: FlowsGit, name: string, fingerprint: string | null, message: string, operator: { name: string; email: string },
 ): Promise<string | null> {
