@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 describe('default flows at first start', () => {
-  it('copies the shipped flows into an empty folder in one commit', async () => {
+  it('copies shipped flows in one commit', async () => {
     expect(shippedIds.length).toBeGreaterThan(0);
     test = await startTestService();
 
@@ -39,7 +39,7 @@ describe('default flows at first start', () => {
     expect((await test.request('GET', '/check')).body.ok).toBe(true);
   });
 
-  it('does not copy them again once the folder has history', async () => {
+  it('skips a folder with history', async () => {
     test = await startTestService();
     const { dir } = test;
     await test.close();

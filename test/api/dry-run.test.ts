@@ -77,7 +77,7 @@ describe('POST /flows/:id/dry-run', () => {
     expect(answer.body.effects).toHaveLength(1);
   });
 
-  it('runs a default flow and names the flow that suppresses it', async () => {
+  it('names the flow that suppresses a default', async () => {
     const answer = await test.request('POST', '/flows/shipped/dry-run', { body: { event } });
     expect(answer.status).toBe(200);
     expect(answer.body.selected).toBe(false);
@@ -116,7 +116,7 @@ describe('POST /flows/:id/dry-run', () => {
 });
 
 describe('POST /flows/dry-run', () => {
-  it('runs an unsaved document as if it replaced its id', async () => {
+  it('runs a draft in place of its id', async () => {
     const before = readWrittenState(test);
     const draft = notifyFlow('notify', { priority: 0 });
     const answer = await test.request('POST', '/flows/dry-run', { body: { flow: draft, event } });

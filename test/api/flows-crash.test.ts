@@ -182,7 +182,7 @@ function expectAcknowledgedRecorded(acknowledged: Acknowledged[]): void {
 }
 
 describe('kill -9 during flow changes', () => {
-  it('never loses an acknowledged change nor half-writes a file', async () => {
+  it('keeps every acknowledged change whole', async () => {
     const acknowledged: Acknowledged[] = [];
     const unexpected: string[] = [];
     const started = Date.now();

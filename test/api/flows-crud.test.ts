@@ -22,7 +22,7 @@ function readFlowFile(id: string): Record<string, unknown> {
 }
 
 describe('POST /flows', () => {
-  it('creates the file, one commit, one audit row and serves the flow', async () => {
+  it('creates file, commit and audit row', async () => {
     test = await startTestService({ flows: { existing: simpleFlow('existing') } });
     const answer = await test.request('POST', '/flows', { body: simpleFlow('triage') });
 
@@ -91,7 +91,7 @@ describe('GET /flows', () => {
 });
 
 describe('PATCH /flows/:id', () => {
-  it('merges the patch, commits only its file and swaps the flow', async () => {
+  it('merges the patch and swaps the flow', async () => {
     test = await startTestService({ flows: { alpha: simpleFlow('alpha') } });
     const before = await test.request('GET', '/flows/alpha');
     const answer = await test.request('PATCH', '/flows/alpha', {
@@ -170,7 +170,7 @@ describe('POST /flows/:id/enable and /disable', () => {
 });
 
 describe('DELETE /flows/:id', () => {
-  it('deletes the file in a commit and stops serving the flow', async () => {
+  it('deletes the file and the flow', async () => {
     test = await startTestService({ flows: { alpha: simpleFlow('alpha'), beta: simpleFlow('beta') } });
     const answer = await test.request('DELETE', '/flows/alpha');
 
@@ -187,7 +187,7 @@ describe('DELETE /flows/:id', () => {
 });
 
 describe('GET /flows/:id/audit and /history', () => {
-  it('lists audit rows and commits newest first, also after a delete', async () => {
+  it('lists rows and commits after a delete', async () => {
     test = await startTestService();
     await test.request('POST', '/flows', { body: simpleFlow('gamma') });
     await test.request('PATCH', '/flows/gamma', { body: { priority: 3 } });

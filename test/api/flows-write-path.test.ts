@@ -102,7 +102,7 @@ describe('flow write path', () => {
     expect((await test.request('GET', '/flows/beta/audit')).body.audit[0].operator).toBe('Jane Doe');
   });
 
-  it('runs git init in a flows folder outside any repository', async () => {
+  it('runs git init outside a repository', async () => {
     const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'hookflow-norepo-'));
     test = await startTestService({ dir });
     const flowsDir = path.join(dir, 'flows.d');

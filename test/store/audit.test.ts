@@ -19,7 +19,7 @@ describe('describeFileChange', () => {
     expect(change.diff).not.toContain('"id": "alpha"}');
   });
 
-  it('uses /dev/null for a missing side and keeps unparseable text', () => {
+  it('handles missing and unparseable sides', () => {
     const created = describeFileChange('beta', null, '{"id": "beta"}');
     expect(created.before).toBeNull();
     expect(created.diff).toContain('--- /dev/null');

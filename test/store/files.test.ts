@@ -26,7 +26,7 @@ describe('writeFileAtomic', () => {
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe((0o644 & ~process.umask()).toString(8));
   });
 
-  it('fails without touching the target when the folder is missing', async () => {
+  it('fails cleanly without its folder', async () => {
     await expect(writeFileAtomic(path.join(dir, 'missing', 'a.json'), 'x')).rejects.toThrow(/ENOENT/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
