@@ -1,7 +1,7 @@
 interface PendingChange {
   /** When the change was first queued (ms since the epoch). */
   firstAt: number;
-  /** When the file last changed; 0 for changes a scan found, which count as settled already. */
+  /** When the file last changed, as the watcher or the file system's timestamps tell. */
   lastAt: number;
   /** Bumped by every touch, so a pass can tell whether the file changed again while it ran. */
   seq: number;
@@ -38,17 +38,29 @@ export class ChangeQueue {
     return this.pending.size;
   }
 
-  /** Queues `file`; `fromWatcher` false is for changes found by a scan, which are settled already. */
-  touch(file: string, now: number, fromWatcher: boolean): void {
-    if (fromWatcher) this.lastEventAt = Math.max(this.lastEventAt, now);
-    const entry = this.pending.get(file);
+  /** Queues `file` for a watcher event at `now`. */
+  touch(file: string, now: number): void {
+    this.lastEventAt = Math.max(this.lastEventAt, now);
+    this.add(file, now, now);
+  }
+
+  /**
+   * Queues `file` for a change a scan found, which happened at `changedAt` (from the file
+   * system's timestamps): a change older than `quietMs` counts as settled at once.
+   */
+  addScanned(file: string, changedAt: number, now: number): void {
+    this.add(file, Math.min(changedAt, now), now);
+  }
+
+  private add(file: string, changedAt: number, now: number): void {
     const seq = ++this.seq;
+    const entry = this.pending.get(file);
     if (entry) {
       entry.seq = seq;
-      if (fromWatcher) entry.lastAt = now;
+      entry.lastAt = Math.max(entry.lastAt, changedAt);
       return;
     }
-    this.pending.set(file, { firstAt: now, lastAt: fromWatcher ? now : 0, seq, processedSeq: 0 });
+    this.pending.set(file, { firstAt: now, lastAt: changedAt, seq, processedSeq: 0 });
   }
 
   /** Counts as activity in the folder without queuing a file, e.g. the folder coming back. */

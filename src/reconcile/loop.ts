@@ -36,6 +36,9 @@ export interface ReconcileLoopOptions {
 /** How often a missing flows folder is looked for; cheap (one stat), and a returning folder is noticed within this. */
 const MISSING_DIR_POLL_MS = 500;
 
+/** Wait before starting a failed watcher again. */
+const WATCHER_RESTART_MS = 1000;
+
 /**
  * Starts the reconcile loop over `config.flows_dir`: a chokidar watcher feeding a keyed,
  * debounced queue, and a full scan every `reconcile.resync_seconds` for anything the watcher
@@ -57,6 +60,7 @@ class ReconcileLoop {
   private watcher: FlowsDirWatcher | null = null;
   private stopResync: (() => void) | null = null;
   private missingDirPoll: NodeJS.Timeout | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
 
   /** The scheduled pass, if any, with the function that cancels it. */
   private timer: { cancel(): void } | null = null;
@@ -81,8 +85,13 @@ class ReconcileLoop {
 
   async start(): Promise<void> {
     if (this.dirExists()) {
-      await this.attach();
-      this.options.log.info({ flows_dir: this.flowsDir, resync_seconds: this.options.config.reconcile.resync_seconds }, 'watching flows_dir for changes');
+      try {
+        await this.attach();
+        this.options.log.info({ flows_dir: this.flowsDir, resync_seconds: this.options.config.reconcile.resync_seconds }, 'watching flows_dir for changes');
+      } catch (err) {
+        this.options.log.error({ err, flows_dir: this.flowsDir }, 'cannot start the flows_dir watcher; retrying');
+        this.restartWatcherLater();
+      }
     } else {
       this.markDirMissing();
     }
@@ -98,6 +107,7 @@ class ReconcileLoop {
     this.stopped = true;
     this.cancelTimer();
     if (this.missingDirPoll) clearInterval(this.missingDirPoll);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     this.stopResync?.();
     await this.running;
     await this.watcher?.close();
@@ -114,17 +124,39 @@ class ReconcileLoop {
     await this.recorder.useRepo(this.repo);
     this.watcher = await watchFlowsDir(this.flowsDir, {
       onFileChange: (file) => {
-        this.queue.touch(path.resolve(file), Date.now(), true);
+        this.queue.touch(path.resolve(file), Date.now());
         this.schedule(0);
       },
       onDirGone: () => this.schedule(0),
-      onError: (err) => {
+      onError: (err, stopped) => {
         this.options.log.warn({ err, flows_dir: this.flowsDir }, 'flows_dir watcher failed; scanning the folder instead');
+        if (stopped) {
+          this.watcher = null;
+          this.restartWatcherLater();
+        }
         this.fullScanWanted = true;
         this.schedule(0);
       },
     });
     if (this.stopped) await this.watcher.close();
+  }
+
+  /** Starts the watcher again after it failed; until then, the periodic resync keeps the flows in step. */
+  private restartWatcherLater(): void {
+    if (this.stopped || this.restartTimer) return;
+    this.restartTimer = setTimeout(async () => {
+      this.restartTimer = null;
+      if (this.stopped || this.watcher || !this.dirExists()) return;
+      try {
+        await this.attach();
+        this.fullScanWanted = true;
+        this.schedule(0);
+      } catch (err) {
+        this.options.log.error({ err, flows_dir: this.flowsDir }, 'cannot start the flows_dir watcher; retrying');
+        this.restartWatcherLater();
+      }
+    }, WATCHER_RESTART_MS);
+    this.restartTimer.unref();
   }
 
   private schedule(delayMs: number): void {
@@ -197,7 +229,7 @@ class ReconcileLoop {
       const started = performance.now();
       const changed = await scanFlowsDir(this.flowsDir, this.reconciler.signatures, this.knownFiles());
       const now = Date.now();
-      for (const file of changed) this.queue.touch(file, now, false);
+      for (const { file, changedAt } of changed) this.queue.addScanned(file, changedAt, now);
       this.options.log.debug({ changed: changed.length, duration_ms: Math.round(performance.now() - started) }, 'flows_dir scanned');
     }
 

@@ -5,16 +5,25 @@ import { isFlowFileName, sameSignature, signatureOf, type FileSignature } from '
 /** How many `stat` calls a scan keeps in flight; enough to hide latency without flooding libuv's thread pool. */
 const STAT_CONCURRENCY = 64;
 
+/** A file a scan found changed, with when it last changed as far as the file system tells. */
+export interface ScannedChange {
+  file: string;
+  /** ms since the epoch: the file's last modification or status change, or the folder's for a deleted file. */
+  changedAt: number;
+}
+
 /**
  * Finds the flow files a full pass must read: files whose signature (size, mtime, ctime,
  * inode) differs from the one recorded when they were last read, new files, and known files
  * that are gone. Unchanged files cost one `stat` each and are not read, so a resync of
- * 10,000 unchanged files validates nothing. Returns absolute paths; an absent folder yields
- * nothing, because the loop handles a missing folder by itself.
+ * 10,000 unchanged files validates nothing. An absent folder yields nothing, because the
+ * loop handles a missing folder by itself.
  */
-export async function scanFlowsDir(flowsDir: string, signatures: Map<string, FileSignature>, knownFiles: Iterable<string>): Promise<string[]> {
+export async function scanFlowsDir(flowsDir: string, signatures: Map<string, FileSignature>, knownFiles: Iterable<string>): Promise<ScannedChange[]> {
   let names: string[];
+  let dirChangedAt: number;
   try {
+    dirChangedAt = changeTime(await fs.promises.stat(flowsDir));
     names = await fs.promises.readdir(flowsDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -23,22 +32,28 @@ export async function scanFlowsDir(flowsDir: string, signatures: Map<string, Fil
   }
 
   const present = names.filter(isFlowFileName).map((name) => path.join(flowsDir, name));
-  const changed: string[] = [];
+  const changed = new Map<string, number>();
   for (let start = 0; start < present.length; start += STAT_CONCURRENCY) {
     const slice = present.slice(start, start + STAT_CONCURRENCY);
     const stats = await Promise.all(slice.map((file) => fs.promises.stat(file).catch(() => null)));
     slice.forEach((file, index) => {
       const stat = stats[index];
       // A file that vanished between readdir and stat, or cannot be stat'ed, is read to find out which.
-      if (!stat || !sameSignature(signatures.get(file), signatureOf(stat))) changed.push(file);
+      if (!stat) changed.set(file, dirChangedAt);
+      else if (!sameSignature(signatures.get(file), signatureOf(stat))) changed.set(file, changeTime(stat));
     });
   }
 
   const presentSet = new Set(present);
   for (const file of knownFiles) {
-    if (!presentSet.has(file)) changed.push(file);
+    // A deletion changes the folder, so the folder's change time bounds when the file went.
+    if (!presentSet.has(file)) changed.set(file, dirChangedAt);
   }
-  return [...new Set(changed)];
+  return [...changed].map(([file, changedAt]) => ({ file, changedAt }));
+}
+
+function changeTime(stats: fs.Stats): number {
+  return Math.max(stats.mtimeMs, stats.ctimeMs);
 }
 
 /** Calls `onTick` every `seconds`; the timer does not keep the process alive. Returns the function that stops it. */

@@ -1,76 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Stats } from 'node:fs';
-import { watch, type FSWatcher } from 'chokidar';
+import { pathToFileURL } from 'node:url';
 import { isFlowFileName } from './read-flow-file.js';
 
 export interface FlowsDirEvents {
-  /** A flow file was added, changed or deleted. */
+  /** A flow file was added, changed or deleted, or fs.watch saw activity on its name. */
   onFileChange(file: string): void;
   /** The folder itself was deleted or moved away; the watcher sees nothing more after this. */
   onDirGone(): void;
-  onError(err: Error): void;
+  /** The watcher failed; `stopped` says that it sees nothing more and must be started again. */
+  onError(err: Error, stopped: boolean): void;
 }
 
 export interface FlowsDirWatcher {
   close(): Promise<void>;
 }
 
+type WatcherMessage =
+  | { type: 'ready' }
+  | { type: 'change'; file: string }
+  | { type: 'dir-gone' }
+  | { type: 'error'; message: string };
+
+const CHOKIDAR_URL = pathToFileURL(createRequire(import.meta.url).resolve('chokidar')).href;
+
 /**
- * Watches the flow files directly in `flowsDir` with chokidar and resolves once chokidar has
- * listed the folder. Subfolders and names that are not flow files (swap files, backups,
- * hidden temp files) are ignored before chokidar watches them.
+ * The program of the watcher process, in plain JavaScript so that a bare `node` runs it from
+ * both the compiled service and the TypeScript sources under test. It watches the files
+ * directly in the folder (no subfolders) and sends each event's path to the parent; the
+ * parent decides which names are flow files. It exits when the parent goes away.
  *
- * chokidar drops some of the change events of a file written several times within a few
- * milliseconds (a truncate and then writes in steps reports the empty file and nothing
- * after), so an event only says "read this file again"; the change queue reads it once
- * more after the folder settles.
+ * Besides chokidar's normalised events it forwards fs.watch's raw events, which name the file
+ * at once: chokidar itself answers a change in the folder by calling lstat on every entry
+ * before it emits anything, which takes tens of milliseconds with thousands of files.
  */
-export async function watchFlowsDir(flowsDir: string, events: FlowsDirEvents): Promise<FlowsDirWatcher> {
+const WATCHER_PROGRAM = `
+import path from 'node:path';
+const [chokidarUrl, root] = process.argv.slice(-2);
+const { watch } = await import(chokidarUrl);
+const send = (message) => { if (process.connected) process.send(message); };
+const watcher = watch(root, {
+  ignoreInitial: true,
+  depth: 0,
+  atomic: false,
+  ignored: (file, stats) => {
+    const resolved = path.resolve(file);
+    if (resolved === root || root.startsWith(resolved + path.sep)) return false;
+    return path.dirname(resolved) !== root || Boolean(stats && stats.isDirectory());
+  },
+});
+for (const event of ['add', 'change', 'unlink']) watcher.on(event, (file) => send({ type: 'change', file: path.resolve(file) }));
+watcher.on('unlinkDir', (dir) => { if (path.resolve(dir) === root) send({ type: 'dir-gone' }); });
+watcher.on('raw', (event, name, details) => {
+  const watched = details && details.watchedPath ? path.resolve(details.watchedPath) : null;
+  if (!watched || !name) return;
+  send({ type: 'change', file: watched === root ? path.join(root, String(name)) : watched });
+});
+watcher.on('error', (err) => send({ type: 'error', message: String(err && err.message ? err.message : err) }));
+watcher.on('ready', () => send({ type: 'ready' }));
+process.on('disconnect', () => { watcher.close().finally(() => process.exit(0)); });
+`;
+
+/**
+ * Watches the flow files directly in `flowsDir` with chokidar, in a child process of its own,
+ * and resolves once chokidar has listed the folder. chokidar's directory scans (an lstat of
+ * every entry after each change) then use the child's thread pool and CPU, so they never
+ * delay the service's own file writes, reads and webhooks.
+ *
+ * chokidar drops some change events of a file written several times within a few
+ * milliseconds (a truncate and then writes in steps reports the empty file and nothing
+ * after), so an event only says "read this file again"; the change queue reads it once more
+ * after the folder settles.
+ */
+export function watchFlowsDir(flowsDir: string, events: FlowsDirEvents): Promise<FlowsDirWatcher> {
   const root = path.resolve(flowsDir);
-  const watcher: FSWatcher = watch(root, {
-    ignoreInitial: true,
-    depth: 0,
-    // chokidar's atomic mode holds each deletion back 100 ms to merge it with a re-creation;
-    // the change queue already waits for the folder to settle before acting on a deletion.
-    atomic: false,
-    ignored: (file: string, stats?: Stats) => isIgnored(root, file, stats),
+  const child = spawn(process.execPath, ['--input-type=module', '-e', WATCHER_PROGRAM, '--', CHOKIDAR_URL, root], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = `${stderr}${chunk}`.slice(-2000);
   });
 
-  const onFile = (file: string) => events.onFileChange(file);
-  watcher.on('add', onFile);
-  watcher.on('change', onFile);
-  watcher.on('unlink', onFile);
-  // chokidar answers a change in the folder by lstat-ing every entry before it emits its own
-  // event, which takes tens of milliseconds with thousands of flow files. fs.watch's raw event
-  // names the file at once; the normalised events still follow, and the queue merges both.
-  watcher.on('raw', (_event: string, name: string, details: unknown) => {
-    const file = rawEventFile(root, name, (details as { watchedPath?: string } | undefined)?.watchedPath);
-    if (file) events.onFileChange(file);
+  let closing = false;
+  let ready = false;
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: WatcherMessage) => {
+      if (message.type === 'ready') {
+        ready = true;
+        resolve({ close: () => closeWatcher(child, () => (closing = true)) });
+      } else if (message.type === 'change') {
+        if (path.dirname(message.file) === root && isFlowFileName(path.basename(message.file))) events.onFileChange(message.file);
+      } else if (message.type === 'dir-gone') {
+        events.onDirGone();
+      } else if (message.type === 'error') {
+        events.onError(new Error(`watching ${root} failed: ${message.message}`), false);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (closing) return;
+      const err = new Error(`the watcher process for ${root} exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`);
+      if (ready) events.onError(err, true);
+      else reject(err);
+    });
+    child.on('error', (err) => {
+      if (!ready) reject(err);
+      else events.onError(err, true);
+    });
   });
-  watcher.on('unlinkDir', (dir: string) => {
-    if (path.resolve(dir) === root) events.onDirGone();
-  });
-  watcher.on('error', (err: unknown) => events.onError(err instanceof Error ? err : new Error(String(err))));
-
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return { close: () => watcher.close() };
 }
 
-/** The flow file a raw fs.watch event is about: a name in the folder's watcher, or a file's own watcher. */
-function rawEventFile(root: string, name: string, watchedPath: string | undefined): string | null {
-  if (!watchedPath || !name) return null;
-  const watched = path.resolve(watchedPath);
-  const file = watched === root ? path.join(root, name) : watched;
-  if (path.dirname(file) !== root || !isFlowFileName(path.basename(file))) return null;
-  return file;
-}
-
-function isIgnored(root: string, file: string, stats: Stats | undefined): boolean {
-  const resolved = path.resolve(file);
-  if (resolved === root) return false;
-  // chokidar also asks about the folder's parent, which it watches to notice the folder's deletion.
-  if (root.startsWith(`${resolved}${path.sep}`)) return false;
-  if (path.dirname(resolved) !== root) return true;
-  if (stats?.isDirectory()) return true;
-  return !isFlowFileName(path.basename(resolved));
+async function closeWatcher(child: ChildProcess, markClosing: () => void): Promise<void> {
+  markClosing();
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Disconnecting lets the child close chokidar and exit by itself; the signal covers a child that does not.
+  if (child.connected) child.disconnect();
+  const timer = setTimeout(() => child.kill('SIGTERM'), 2000);
+  await exited;
+  clearTimeout(timer);
 }

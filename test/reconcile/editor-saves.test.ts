@@ -7,6 +7,11 @@ import { examplePayload, postDelivery } from '../helpers/webhooks.js';
 import { auditRows, flowDoc, flowText, pause, saveByRename, waitFor } from './support.js';
 
 const HAND_EDITOR = { reconcile: { hand_edit_operator: 'hand-editor' } };
+/**
+ * A quiet period far longer than the gaps between the steps of a save, so that only a stalled
+ * machine could make an intermediate state count as settled.
+ */
+const PATIENT = { reconcile: { hand_edit_operator: 'hand-editor', debounce_ms: 500 } };
 
 describe('editor saves', () => {
   let hookflow: TestService | undefined;
@@ -40,7 +45,7 @@ describe('editor saves', () => {
   });
 
   test('swap and backup files are ignored', async () => {
-    const { service, context, file } = await start({ triage: flowDoc('triage') });
+    const { service, context, file } = await start({ triage: flowDoc('triage') }, PATIENT);
     const version = context.dispatcher.flows.get('triage')!.version;
     const litter = [
       '.triage.json.swp', '.triage.json.swx', 'triage.json~', '.#triage.json', '#triage.json#', '4913',
@@ -54,7 +59,7 @@ describe('editor saves', () => {
     fs.rmSync(`${file('triage')}~`);
 
     await waitFor(() => context.dispatcher.flows.get('triage')!.flow.priority === 7, 'the vim save to serve');
-    await pause(300);
+    await pause(700);
     expect(context.dispatcher.flows.get('triage')!.version).not.toBe(version);
     expect([...context.board.all().keys()]).toEqual(['triage']);
     expect(context.dispatcher.flows.all().map((compiled) => compiled.flow.id)).toEqual(['triage']);
@@ -64,7 +69,7 @@ describe('editor saves', () => {
   });
 
   test('truncate then write in steps converges', async () => {
-    const { context, file } = await start({ triage: flowDoc('triage') });
+    const { context, file } = await start({ triage: flowDoc('triage') }, PATIENT);
     const finalText = flowText(flowDoc('triage', { priority: 9, description: 'x'.repeat(4000) }));
 
     const handle = fs.openSync(file('triage'), 'w');
@@ -77,7 +82,7 @@ describe('editor saves', () => {
 
     await waitFor(() => context.dispatcher.flows.get('triage')!.flow.priority === 9, 'the final content to serve');
     await waitFor(() => auditRows(context.db, 'triage').length === 1, 'one audit row');
-    await pause(300);
+    await pause(700);
     const status = context.board.get('triage')!;
     expect(status.state).toBe('active');
     // `Recovered` would mean a half-written state was reported as a broken file on the way.
