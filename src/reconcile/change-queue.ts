@@ -90,8 +90,8 @@ export class ChangeQueue {
   }
 
   /**
-   * Records that a pass read `change`. `final` says the pass saw the file settled, so nothing
-   * more is expected of it: the entry goes, unless the file changed again during the pass.
+   * Records that a pass read `change`. `final` means the pass saw the file settled, so nothing
+   * more is expected of it and the entry goes, unless the file changed again during the pass.
    */
   done(change: DueChange, final: boolean): void {
     const entry = this.pending.get(change.file);
@@ -103,7 +103,7 @@ export class ChangeQueue {
     entry.processedSeq = Math.max(entry.processedSeq, change.seq);
   }
 
-  /** The next time a waiting file settles, or null when nothing waits. */
+  /** Returns the next time a waiting file settles, or null when nothing waits. */
   nextSettleAt(): number | null {
     let next: number | null = null;
     for (const entry of this.pending.values()) {

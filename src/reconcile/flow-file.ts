@@ -27,10 +27,10 @@ export function loadFlowText(text: string, file: string, registry: NodeRegistry)
 }
 
 /**
- * Like loadFlowText, for the raw bytes of a file, and it never throws: the fingerprint is
- * taken over the bytes (so it matches the API's write path even for bytes that are not
- * UTF-8), and a validator failure on pathological input (nesting deep enough to exhaust the
- * stack) becomes a problem of that file instead of an error of the loop.
+ * Loads the raw bytes of a flow file like loadFlowText, and never throws. The fingerprint is
+ * taken over the bytes, so it matches the API's write path even for bytes that are not UTF-8.
+ * A validator failure on pathological input, such as nesting deep enough to exhaust the
+ * stack, becomes a problem of that file instead of an error of the loop.
  */
 export function loadFlowBytes(bytes: Buffer, file: string, registry: NodeRegistry): FlowFileResult {
   const fingerprint = fileFingerprint(bytes);

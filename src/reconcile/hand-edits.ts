@@ -28,7 +28,7 @@ export interface HandEditRecorderOptions {
   config: Config;
   db: Db;
   log: Logger;
-  /** The store's index of each file's newest commit, told about the commits made here. */
+  /** The store's index of each file's newest commit, updated with the commits made here. */
   commits?: FlowCommitIndex;
 }
 
@@ -52,10 +52,10 @@ type Tree = Map<string, string>;
  * `reconcile.hand_edit_operator` and, unless `reconcile.commit_hand_edits` is false,
  * committed on its own.
  *
- * A change arrived as a commit when the file on disk (its bytes, or its absence) equals its
- * version at HEAD, and HEAD's version of the file is not the one HEAD had when hookflow last
- * recorded that file (or started). The comparison is per file, so a pull whose files are
- * taken in two passes is still recognised in the second.
+ * A change arrived as a commit when two things hold. The file on disk (its bytes, or its
+ * absence) equals its version at HEAD. And HEAD's version of the file is not the one HEAD had
+ * when hookflow last recorded that file, or started. The comparison is per file, so a pull
+ * whose files are taken in two passes is still recognised in the second.
  */
 export class HandEditRecorder {
   private repo: Repo | null = null;
@@ -85,7 +85,7 @@ export class HandEditRecorder {
     const arrived = repo && head ? await this.findArrivals(repo, head, changes) : new Map<string, CommitInfo>();
     let lastHead = head;
 
-    for (const change of [...changes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    for (const change of [...changes].sort(byFlowId)) {
       let commit = arrived.get(change.file);
       let sha = commit?.sha ?? null;
       let committedHere = false;
@@ -110,7 +110,8 @@ export class HandEditRecorder {
       this.options.log.debug({ flow: change.id, action, operator, commit: sha }, 'hand change recorded');
 
       // The baseline becomes HEAD's version of the file now, so that this commit is not taken for a later arrival.
-      const headBlob = committedHere ? (change.bytes && repo ? blobIdOf(repo.format, change.bytes) : undefined) : headFiles.get(change.file);
+      let headBlob = headFiles.get(change.file);
+      if (committedHere) headBlob = change.bytes && repo ? blobIdOf(repo.format, change.bytes) : undefined;
       if (headBlob === undefined) this.baseline.delete(change.file);
       else this.baseline.set(change.file, headBlob);
       if (committedHere) lastHead = sha;
@@ -167,7 +168,7 @@ export class HandEditRecorder {
           await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_DELAY_MS * attempt));
           continue;
         }
-        // The flow already serves what the file says; only the git record is missing, and the audit row shows it (commit null).
+        // The flow already serves the file's content. Only the git record is missing, and the audit row shows it (commit null).
         this.options.log.error({ flow: change.id, file: change.file, err }, 'could not commit a hand edit; its audit row has no commit');
         return 'failed';
       }
@@ -184,4 +185,9 @@ export class HandEditRecorder {
     const email = name === auth.operator_user && auth.operator_email ? auth.operator_email : deriveOperatorEmail(name);
     return { name, email };
   }
+}
+
+function byFlowId(a: HandChange, b: HandChange): number {
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
 }

@@ -271,7 +271,7 @@ class ReconcileLoop {
     this.missingDirPoll.unref();
   }
 
-  /** The folder is back: watch it again and rescan it once it has been quiet, since anything may have changed. */
+  /** Watches the returned folder again and rescans it once it has been quiet, since anything may have changed in it. */
   private async onDirBack(): Promise<void> {
     if (!this.missingDirPoll) return;
     clearInterval(this.missingDirPoll);

@@ -4,12 +4,12 @@ import type { Problem } from '../flow/model.js';
 
 /**
  * Largest flow file hookflow reads, in bytes. The operator API accepts request bodies of at
- * most 1 MiB, so a bigger file cannot have come from it; reading stops here so a stray huge
+ * most 1 MiB, so a bigger file cannot have come from it. Reading stops here, so a stray huge
  * file costs neither memory nor validation time.
  */
 export const MAX_FLOW_FILE_BYTES = 1024 * 1024;
 
-/** What identifies one state of a file on disk without reading it; a change means "read it again". */
+/** Stat fields that identify one state of a file without reading it; a change means "read it again". */
 export interface FileSignature {
   size: number;
   mtimeMs: number;
@@ -23,9 +23,9 @@ export type FlowFileRead =
   | { kind: 'read'; bytes: Buffer; signature: FileSignature };
 
 /**
- * Tells flow files from the other files an editor, git or hookflow leaves in the folder:
- * swap files (`.x.json.swp`), lock files (`.#x.json`), backups (`x.json~`), vim's write test
- * file `4913`, temp files (`*.tmp`) and hidden temp files of atomic writes all fail this test.
+ * Tells flow files from the other files an editor, git or hookflow leaves in the folder. Swap
+ * files (`.x.json.swp`), lock files (`.#x.json`), backups (`x.json~`), vim's write test file
+ * `4913`, temp files (`*.tmp`) and hidden temp files of atomic writes all fail this test.
  */
 export function isFlowFileName(name: string): boolean {
   return name.endsWith('.json') && !name.startsWith('.');

@@ -24,7 +24,7 @@ export interface ReconcilerOptions {
 /** How long a pass may hold the event loop between yields, in milliseconds. */
 const YIELD_EVERY_MS = 5;
 
-/** Questions a pass asks at the moment it applies, after its reads. */
+/** Conditions a pass checks at the moment it applies, after its reads. */
 export interface PassConditions {
   /** Whether a change to `file` may now be reported broken or removed (see ChangeQueue). */
   isSettled(file: string): boolean;
@@ -38,7 +38,7 @@ export type PassResult =
   | { applied: true; settled: Set<string> }
   | { applied: false; why: 'git-busy' | 'dir-missing' };
 
-/** What reading one file found, before anything is applied. */
+/** The result of reading one file, before anything is applied. */
 type Finding =
   | { kind: 'unchanged'; file: string; read: boolean }
   | { kind: 'deleted'; file: string; id: string }
@@ -52,8 +52,8 @@ type Finding =
  * flow table and records the status. Hand changes get their audit rows and commits last.
  *
  * All files of a pass are read before any is applied, and the swaps happen in one
- * synchronous step, so an event dispatched during a pass sees the flows from before it or
- * from after it, never a mix: a checkout of hundreds of files switches the set at once.
+ * synchronous step. An event dispatched during a pass therefore meets the flows from before
+ * it or from after it, never a mix, and a checkout of hundreds of files switches the set at once.
  */
 export class Reconciler {
   /** Signature of every file when it was last read, so that a full scan reads only files that changed. */
@@ -154,10 +154,16 @@ export class Reconciler {
     const { compiled } = finding;
     const previous = board.get(id);
     const recovered = previous?.state === 'stale' || previous?.state === 'invalid';
+    if (served?.version === compiled.version && previous && !recovered) {
+      // Only the formatting changed: the same flow keeps serving and its status stays, but the
+      // file did change, so it is recorded (and committed) like any hand edit.
+      board.set(id, { ...previous, observed_version: finding.fingerprint });
+      return { id, file, before: served.flow, after: compiled.flow, bytes: finding.bytes };
+    }
     table.upsert(compiled);
     board.set(id, {
       state: compiled.flow.enabled ? 'active' : 'disabled',
-      reason: recovered ? 'Recovered' : served ? 'Updated' : 'Added',
+      reason: appliedReason(recovered, served !== undefined),
       message: recovered
         ? `flow ${id} recovered: ${file} is valid again and version ${compiled.version} serves`
         : `flow ${id} ${served ? 'updated' : 'added'}: version ${compiled.version} from ${file} serves`,
@@ -165,12 +171,12 @@ export class Reconciler {
       observed_version: finding.fingerprint,
       file,
     });
-    // A change of formatting only leaves the version as it was: nothing about the flow changed, so nothing is recorded.
+    // A recovery to the version that kept serving changes nothing about the flow, so nothing is recorded.
     if (served?.version === compiled.version) return null;
     return { id, file, before: served?.flow ?? null, after: compiled.flow, bytes: finding.bytes };
   }
 
-  /** One info line per pass that changed something; the counts show that work follows the changes, not the folder size. */
+  /** Logs one info line per pass that changed something; the counts show that work follows the changes, not the folder size. */
   private logSummary(findings: Finding[], applied: Finding[], changes: HandChange[]): void {
     const counts = { valid: 0, invalid: 0, deleted: 0 };
     for (const finding of applied) if (finding.kind !== 'unchanged') counts[finding.kind]++;
@@ -182,4 +188,9 @@ export class Reconciler {
       files_read: read, files_validated: validated, applied: counts.valid, invalid: counts.invalid, deleted: counts.deleted, hand_changes: changes.length,
     }, 'flow files reconciled');
   }
+}
+
+function appliedReason(recovered: boolean, wasServed: boolean): string {
+  if (recovered) return 'Recovered';
+  return wasServed ? 'Updated' : 'Added';
 }

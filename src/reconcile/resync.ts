@@ -5,7 +5,7 @@ import { isFlowFileName, sameSignature, signatureOf, type FileSignature } from '
 /** How many `stat` calls a scan keeps in flight; enough to hide latency without flooding libuv's thread pool. */
 const STAT_CONCURRENCY = 64;
 
-/** A file a scan found changed, with when it last changed as far as the file system tells. */
+/** A file a scan found changed, with the time of that change according to the file system. */
 export interface ScannedChange {
   file: string;
   /** ms since the epoch: the file's last modification or status change, or the folder's for a deleted file. */

@@ -7,9 +7,9 @@ import { isFlowFileName } from './read-flow-file.js';
 export interface FlowsDirEvents {
   /** A flow file was added, changed or deleted, or fs.watch saw activity on its name. */
   onFileChange(file: string): void;
-  /** The folder itself was deleted or moved away; the watcher sees nothing more after this. */
+  /** The folder itself was deleted or moved away; the watcher reports nothing more after this. */
   onDirGone(): void;
-  /** The watcher failed; `stopped` says that it sees nothing more and must be started again. */
+  /** The watcher failed; `stopped` means it reports nothing more and must be started again. */
   onError(err: Error, stopped: boolean): void;
 }
 
@@ -28,8 +28,8 @@ const CHOKIDAR_URL = pathToFileURL(createRequire(import.meta.url).resolve('choki
 /**
  * The program of the watcher process, in plain JavaScript so that a bare `node` runs it from
  * both the compiled service and the TypeScript sources under test. It watches the files
- * directly in the folder (no subfolders) and sends each event's path to the parent; the
- * parent decides which names are flow files. It exits when the parent goes away.
+ * directly in the folder (no subfolders) and sends each event's path to the parent, which
+ * decides which names are flow files. It exits when the parent goes away.
  *
  * Besides chokidar's normalised events it forwards fs.watch's raw events, which name the file
  * at once: chokidar itself answers a change in the folder by calling lstat on every entry
@@ -69,9 +69,9 @@ process.on('disconnect', () => { watcher.close().finally(() => process.exit(0));
  * delay the service's own file writes, reads and webhooks.
  *
  * chokidar drops some change events of a file written several times within a few
- * milliseconds (a truncate and then writes in steps reports the empty file and nothing
- * after), so an event only says "read this file again"; the change queue reads it once more
- * after the folder settles.
+ * milliseconds: a truncate and then writes in steps reports the empty file and nothing after.
+ * An event therefore only means "read this file again", and the change queue reads it once
+ * more after the folder settles.
  */
 export function watchFlowsDir(flowsDir: string, events: FlowsDirEvents): Promise<FlowsDirWatcher> {
   const root = path.resolve(flowsDir);

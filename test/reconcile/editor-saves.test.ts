@@ -108,6 +108,25 @@ describe('editor saves', () => {
     expect(git(service.dir, 'rev-parse', 'HEAD')).toBe(headBefore);
   });
 
+  test('reformatted file keeps the flow', async () => {
+    const { service, context, file } = await start({ triage: flowDoc('triage') });
+    const compiled = context.dispatcher.flows.get('triage');
+    const status = context.board.get('triage')!;
+
+    saveByRename(file('triage'), `${JSON.stringify(flowDoc('triage'))}\n`);
+    const [row] = await waitFor(() => {
+      const rows = auditRows(context.db, 'triage');
+      return rows.length > 0 && rows;
+    }, 'the audit row');
+
+    expect(context.dispatcher.flows.get('triage')).toBe(compiled);
+    expect(context.board.get('triage')).toMatchObject({ state: status.state, reason: status.reason, since: status.since });
+    expect(context.board.get('triage')!.observed_version).not.toBe(status.observed_version);
+    expect(row.action).toBe('hand_edit');
+    expect(row.diff).not.toMatch(/^[+-] /m);
+    expect(row.commit).toBe(git(service.dir, 'rev-parse', 'HEAD'));
+  });
+
   test('run in progress keeps its version', async () => {
     const slow = (description: string) => flowDoc('slow', {
       description,
