@@ -5,7 +5,7 @@ import type { ApiContext } from './context.js';
 
 /** `GET /runs/:id`: a run with its trace. The caller registers operator auth on this scope. */
 export async function runRoutes(app: FastifyInstance, options: { context: ApiContext }): Promise<void> {
-  const { db } = options.context;
+  const { db, dispatcher } = options.context;
 
   app.get<{ Params: { id: string } }>('/runs/:id', {
     schema: {
@@ -13,6 +13,7 @@ export async function runRoutes(app: FastifyInstance, options: { context: ApiCon
       params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
     },
   }, async (request) => {
+    dispatcher.flushRunStatus();
     const run = findRun(db, request.params.id);
     if (!run) throw new HookflowError('RUN_NOT_FOUND', `no run has id ${request.params.id}`);
     return run;

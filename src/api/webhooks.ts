@@ -46,7 +46,7 @@ export async function webhookRoutes(app: FastifyInstance, options: { context: Ap
     }
 
     const event = normalizeEvent({ id: delivery, source, type, payload });
-    const result = context.dispatcher.accept(event);
+    const result = await context.dispatcher.accept(event);
     if (result.duplicate) {
       request.log.info({ ...about, event: result.event }, 'repeated delivery; nothing runs again');
       return reply.code(200).send({ duplicate: true, delivery, runs: result.runs });

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Config } from '../config/model.js';
 import { BudgetKeeper } from '../engine/budget.js';
@@ -11,7 +9,10 @@ import type { Metrics } from '../metrics.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import type { Db } from '../store/db.js';
 import { claimDelivery, findDelivery, type DeliveryRecord, type RunRef } from '../store/deliveries.js';
-import { insertQueuedRun, markRunFinished, markRunStarted } from '../store/runs.js';
+import { GroupCommit } from '../store/group-commit.js';
+import { newRunId } from '../store/run-id.js';
+import { RunStatusWriter } from '../store/run-status-writer.js';
+import { insertQueuedRun } from '../store/runs.js';
 import { RunQueue } from './run-queue.js';
 import { FlowTable, type Suppression } from './selection.js';
 
@@ -42,43 +43,36 @@ export class Dispatcher {
   readonly flows = new FlowTable();
   readonly budget: BudgetKeeper;
   private readonly queue: RunQueue<RunJob>;
-  /** Claims the delivery id and inserts its queued runs in one transaction; false when the id was claimed before. */
-  private readonly recordDelivery: Transaction<(event: HookEvent, jobs: RunJob[], runs: RunRef[], now: string) => boolean>;
+  private readonly claims: GroupCommit<Claim, DeliveryRecord | null>;
+  private readonly runStatus: RunStatusWriter;
+  private reservedSlots = 0;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.budget = new BudgetKeeper(options.db);
-    const { max_concurrent_runs, queue_size } = options.config.dispatch;
-    this.queue = new RunQueue(max_concurrent_runs, queue_size, (job) => this.runJob(job));
-
-    const { db } = options;
-    // Built once: better-sqlite3 wraps the function anew on every db.transaction() call.
-    this.recordDelivery = db.transaction((event: HookEvent, jobs: RunJob[], runs: RunRef[], now: string) => {
-      if (!claimDelivery(db, { source: event.source, id: event.id, event_key: event.key, received_at: event.received_at, runs })) return false;
-      for (const job of jobs) {
-        insertQueuedRun(db, {
-          id: job.runId, flow_id: job.compiled.flow.id, flow_version: job.compiled.version,
-          event_id: event.id, source: event.source, event_key: event.key, queued_at: now,
-        });
-      }
-      return true;
-    });
+    const { db, config, log } = options;
+    this.budget = new BudgetKeeper(db);
+    this.queue = new RunQueue(config.dispatch.max_concurrent_runs, config.dispatch.queue_size, (job) => this.runJob(job));
+    this.claims = new GroupCommit(db, (claim: Claim) => recordClaim(db, claim));
+    this.runStatus = new RunStatusWriter(db, (err, updates) => log.error({ err, updates }, 'run status updates could not be stored'));
   }
 
   /**
    * Accepts one event. A delivery id seen before runs nothing and returns the first runs.
    * When the queue cannot take every selected run, nothing is recorded and QUEUE_FULL is
-   * thrown, so that the forge redelivers later.
+   * thrown, so that the forge redelivers later. The promise settles once the delivery and
+   * its queued runs are committed to SQLite.
    */
-  accept(event: HookEvent): DeliveryResult {
-    const { db, metrics } = this.options;
+  async accept(event: HookEvent): Promise<DeliveryResult> {
+    const { metrics } = this.options;
 
     const started = performance.now();
     const selection = this.flows.select(event);
     metrics.selectSeconds.observe((performance.now() - started) / 1000);
 
-    if (selection.selected.length > this.queue.freeSlots) {
+    // Slots are reserved before the commit, so that concurrent deliveries cannot overfill the queue.
+    const needed = selection.selected.length;
+    if (needed > this.queue.freeSlots - this.reservedSlots) {
       // A repeated delivery still gets its first answer, because it needs no queue slot.
-      const previous = findDelivery(db, event.source, event.id);
+      const previous = findDelivery(this.options.db, event.source, event.id);
       if (previous) return duplicateResult(previous);
       throw new HookflowError('QUEUE_FULL', `the run queue is full (${this.options.config.dispatch.queue_size} waiting runs); retry later`, {
         headers: { 'retry-after': '30' },
@@ -86,20 +80,26 @@ export class Dispatcher {
     }
 
     const now = new Date().toISOString();
-    const jobs: RunJob[] = selection.selected.map((compiled) => ({ runId: randomUUID(), compiled, event }));
+    const jobs: RunJob[] = selection.selected.map((compiled) => ({ runId: newRunId(), compiled, event }));
     const runs: RunRef[] = jobs.map((job) => ({ flow: job.compiled.flow.id, run: job.runId }));
 
-    // The claim is the duplicate check: a new delivery costs no extra lookup, and the primary
-    // key keeps the claim atomic even across processes sharing the file.
-    if (!this.recordDelivery.immediate(event, jobs, runs, now)) {
-      const previous = findDelivery(db, event.source, event.id);
-      if (previous) return duplicateResult(previous);
-      return this.accept(event);
+    this.reservedSlots += needed;
+    let previous: DeliveryRecord | null;
+    try {
+      previous = await this.claims.submit({ event, jobs, runs, now });
+    } finally {
+      this.reservedSlots -= needed;
     }
+    if (previous) return duplicateResult(previous);
 
     metrics.eventsReceived.inc({ source: event.source, key: event.key });
     for (const job of jobs) this.queue.push(job);
     return { duplicate: false, delivery: event.id, event: event.key, runs, suppressed: selection.suppressed };
+  }
+
+  /** Stores pending run status changes, so that a read of the runs table is current. */
+  flushRunStatus(): void {
+    this.runStatus.flush();
   }
 
   /** Runs a flow without effects or budget spending, for the dry-run API. */
@@ -112,8 +112,9 @@ export class Dispatcher {
   }
 
   /** Resolves when every queued run has finished. */
-  drain(): Promise<void> {
-    return this.queue.onIdle();
+  async drain(): Promise<void> {
+    await this.queue.onIdle();
+    this.runStatus.flush();
   }
 
   get queueDepth(): number {
@@ -121,16 +122,16 @@ export class Dispatcher {
   }
 
   private async runJob(job: RunJob): Promise<void> {
-    const { db, metrics } = this.options;
+    const { metrics } = this.options;
     const log = this.options.log.child({ delivery: job.event.id, flow: job.compiled.flow.id, run: job.runId });
     const started = performance.now();
     try {
-      markRunStarted(db, job.runId, new Date().toISOString());
+      this.runStatus.started(job.runId, new Date().toISOString());
       log.debug({ version: job.compiled.version }, 'run started');
 
       const outcome = await executeFlow(job.compiled, job.event, this.executeOptions(log, false));
       const durationMs = performance.now() - started;
-      markRunFinished(db, job.runId, {
+      this.runStatus.finished(job.runId, {
         status: outcome.status, trace: outcome.trace, error: outcome.error,
         finished_at: new Date().toISOString(), duration_ms: Math.round(durationMs * 1000) / 1000,
       });
@@ -152,6 +153,30 @@ export class Dispatcher {
       onBudgetRefused: (flow: string) => metrics.budgetRefusals.inc({ flow }),
     };
   }
+}
+
+interface Claim {
+  event: HookEvent;
+  jobs: RunJob[];
+  runs: RunRef[];
+  now: string;
+}
+
+/**
+ * Claims the delivery id and inserts its queued runs; returns the earlier delivery when the
+ * id was claimed before. The primary key is the duplicate check, so a new delivery costs no
+ * extra lookup and the claim stays atomic even across processes sharing the file.
+ */
+function recordClaim(db: Db, { event, jobs, runs, now }: Claim): DeliveryRecord | null {
+  const claimed = claimDelivery(db, { source: event.source, id: event.id, event_key: event.key, received_at: event.received_at, runs });
+  if (!claimed) return findDelivery(db, event.source, event.id) ?? null;
+  for (const job of jobs) {
+    insertQueuedRun(db, {
+      id: job.runId, flow_id: job.compiled.flow.id, flow_version: job.compiled.version,
+      event_id: event.id, source: event.source, event_key: event.key, queued_at: now,
+    });
+  }
+  return null;
 }
 
 function duplicateResult(previous: DeliveryRecord): DeliveryResult {

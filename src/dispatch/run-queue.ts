@@ -6,6 +6,7 @@ export class RunQueue<Job> {
   private readonly waiting: Job[] = [];
   private running = 0;
   private idleWaiters: Array<() => void> = [];
+  private pumpScheduled = false;
 
   constructor(
     private readonly concurrency: number,
@@ -25,7 +26,14 @@ export class RunQueue<Job> {
   push(job: Job): void {
     if (this.freeSlots <= 0) throw new Error('run queue is full');
     this.waiting.push(job);
-    this.pump();
+    // Jobs start on the next turn, so that the webhook that queued them is answered first.
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
 
   /** Resolves when no job is waiting or running. */

@@ -69,6 +69,7 @@ export async function executeFlow(compiled: CompiledFlow, event: HookEvent, opti
 
     const nodeEffects: Effect[] = [];
     let simulated = false;
+    let nodeLog: Logger | undefined;
     const context: NodeContext = {
       nodeId,
       args: spec.args ?? {},
@@ -76,7 +77,11 @@ export async function executeFlow(compiled: CompiledFlow, event: HookEvent, opti
       event,
       flow,
       config: options.config,
-      log: options.log.child({ node: nodeId }),
+      // Most nodes never log, and a child logger per node is a measurable cost per run.
+      get log() {
+        nodeLog ??= options.log.child({ node: nodeId });
+        return nodeLog;
+      },
       effect: async <T>(effect: Effect, perform: () => Promise<T>, simulatedResult: T): Promise<T> => {
         if (effect.mutating) {
           if (options.dryRun) {

@@ -30,7 +30,6 @@ const MIGRATIONS: string[] = [
     finished_at   TEXT,
     duration_ms   REAL
   );
-  CREATE INDEX runs_by_flow ON runs (flow_id, queued_at);
   CREATE TABLE budget_spend (
     flow_id TEXT NOT NULL,
     at_ms   INTEGER NOT NULL

@@ -39,14 +39,20 @@ export function markRunStarted(db: Db, id: string, startedAt: string): void {
   statement(db, `UPDATE runs SET status = 'running', started_at = ? WHERE id = ?`).run(startedAt, id);
 }
 
-export function markRunFinished(
-  db: Db,
-  id: string,
-  result: { status: RunStatus; trace: unknown[]; error?: string; finished_at: string; duration_ms: number },
-): void {
-  statement(db, 
-    `UPDATE runs SET status = ?, trace = ?, error = ?, finished_at = ?, duration_ms = ? WHERE id = ?`,
-  ).run(result.status, JSON.stringify(result.trace), result.error ?? null, result.finished_at, result.duration_ms, id);
+export interface FinishedRun {
+  status: RunStatus;
+  trace: unknown[];
+  error?: string;
+  /** Set when the start was not stored separately. */
+  started_at?: string;
+  finished_at: string;
+  duration_ms: number;
+}
+
+export function markRunFinished(db: Db, id: string, result: FinishedRun): void {
+  statement(db,
+    `UPDATE runs SET status = ?, trace = ?, error = ?, started_at = coalesce(?, started_at), finished_at = ?, duration_ms = ? WHERE id = ?`,
+  ).run(result.status, JSON.stringify(result.trace), result.error ?? null, result.started_at ?? null, result.finished_at, result.duration_ms, id);
 }
 
 export function findRun(db: Db, id: string): RunRecord | undefined {
