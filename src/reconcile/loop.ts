@@ -68,6 +68,7 @@ class ReconcileLoop {
   private running: Promise<void> | null = null;
   /** The earliest next pass asked for while a pass was running. */
   private wantedAt = Infinity;
+  private duringRecordScheduled = false;
   private stopped = false;
   /** Set while a git command held the index lock; the next pass then scans the whole folder. */
   private gitWasBusy = false;
@@ -164,6 +165,7 @@ class ReconcileLoop {
     const at = Date.now() + Math.max(0, delayMs);
     if (this.running) {
       this.wantedAt = Math.min(this.wantedAt, at);
+      if (delayMs <= 0 && this.reconciler.isRecording) this.scheduleDuringRecord();
       return;
     }
     if (this.timer && this.timerAt <= at) return;
@@ -177,6 +179,30 @@ class ReconcileLoop {
       const timeout = setTimeout(() => this.run(), delayMs);
       this.timer = { cancel: () => clearTimeout(timeout) };
     }
+  }
+
+  /** Applies due changes at once while the running pass only records hand edits (see Reconciler.passDuringRecord). */
+  private scheduleDuringRecord(): void {
+    if (this.duringRecordScheduled) return;
+    this.duringRecordScheduled = true;
+    setImmediate(() => {
+      this.duringRecordScheduled = false;
+      if (this.stopped || !this.running || this.gitWasBusy || this.fullScanWanted || !this.dirExists()) return;
+      const due = this.queue.due(Date.now());
+      if (due.length === 0) return;
+      const result = this.reconciler.passDuringRecord(due.map((change) => change.file), this.passConditions());
+      // Null or not applied: the files stay queued for the pass that follows the running one.
+      if (!result?.applied) return;
+      for (const change of due) this.queue.done(change, result.settled.has(change.file));
+    });
+  }
+
+  private passConditions() {
+    return {
+      isSettled: (file: string) => this.queue.isSettled(file, Date.now()),
+      isGitBusy: () => this.isGitBusy(),
+      dirExists: () => this.dirExists(),
+    };
   }
 
   private cancelTimer(): void {
@@ -235,11 +261,7 @@ class ReconcileLoop {
 
     const due = this.queue.due(Date.now());
     if (due.length > 0) {
-      const result = await this.reconciler.pass(due.map((change) => change.file), {
-        isSettled: (file) => this.queue.isSettled(file, Date.now()),
-        isGitBusy: () => this.isGitBusy(),
-        dirExists: () => this.dirExists(),
-      });
+      const result = await this.reconciler.pass(due.map((change) => change.file), this.passConditions());
       if (!result.applied) {
         if (result.why === 'git-busy') this.gitWasBusy = true;
         this.schedule(0);
@@ -298,6 +320,9 @@ class ReconcileLoop {
   }
 
   private isGitBusy(): boolean {
+    // While hookflow records a hand edit, the index lock is its own commit's.
+    // NOTE: a user's git command that starts during that commit is not noticed until it ends.
+    if (this.reconciler.isRecording) return false;
     return this.repo !== null && findIndexLock(this.repo) !== null;
   }
 

@@ -24,6 +24,9 @@ export interface ReconcilerOptions {
 /** How long a pass may hold the event loop between yields, in milliseconds. */
 const YIELD_EVERY_MS = 5;
 
+/** Most files a pass reads and applies without yielding while the record step runs (see `passDuringRecord`). */
+const IMMEDIATE_PASS_MAX_FILES = 16;
+
 /** Conditions a pass checks at the moment it applies, after its reads. */
 export interface PassConditions {
   /** Whether a change to `file` may now be reported broken or removed (see ChangeQueue). */
@@ -58,8 +61,29 @@ type Finding =
 export class Reconciler {
   /** Signature of every file when it was last read, so that a full scan reads only files that changed. */
   readonly signatures = new Map<string, FileSignature>();
+  /** Hand changes applied but not yet recorded. */
+  private readonly pendingChanges: HandChange[] = [];
+  private recording = false;
 
   constructor(private readonly options: ReconcilerOptions) {}
+
+  /** True while this reconciler records hand changes, inside the queue of flow changes. */
+  get isRecording(): boolean {
+    return this.recording;
+  }
+
+  /**
+   * Runs a pass without waiting for the queue of flow changes, while this reconciler's own
+   * record step holds that queue (it waits on git for tens of milliseconds per hand edit).
+   * No API write can run meanwhile, so reading and applying is safe as long as the pass never
+   * yields, because an API write could start in the gap. Returns null, and does nothing, when
+   * no record step runs or the pass is too large to run without yielding. Its hand changes
+   * join the records being written.
+   */
+  passDuringRecord(files: string[], conditions: PassConditions): PassResult | null {
+    if (!this.recording || files.length > IMMEDIATE_PASS_MAX_FILES) return null;
+    return this.applyFindings(files.map((file) => this.inspect(file)), conditions);
+  }
 
   pass(files: string[], conditions: PassConditions): Promise<PassResult> {
     return this.options.mutations.run(async () => {
@@ -74,27 +98,46 @@ export class Reconciler {
         }
       }
 
-      // Checked after the reads: git or a deletion may have started while they ran.
-      if (!conditions.dirExists()) return { applied: false, why: 'dir-missing' };
-      if (conditions.isGitBusy()) return { applied: false, why: 'git-busy' };
-
-      const settled = new Set<string>();
-      const applied: Finding[] = [];
-      const changes: HandChange[] = [];
-      for (const finding of findings) {
-        const isSettled = conditions.isSettled(finding.file);
-        if (isSettled) settled.add(finding.file);
-        // A file caught empty, half-written or missing may be on its way to new content: wait until it settles.
-        if ((finding.kind === 'invalid' || finding.kind === 'deleted') && !isSettled) continue;
-        applied.push(finding);
-        const change = this.apply(finding);
-        if (change) changes.push(change);
-      }
-
-      this.logSummary(findings, applied, changes);
-      await this.options.recorder.record(changes);
-      return { applied: true, settled };
+      const result = this.applyFindings(findings, conditions);
+      await this.recordPendingChanges();
+      return result;
     });
+  }
+
+  /** Applies what a pass found, all in one synchronous step, and queues the hand changes for recording. */
+  private applyFindings(findings: Finding[], conditions: PassConditions): PassResult {
+    // Checked after the reads: git or a deletion may have started while they ran.
+    if (!conditions.dirExists()) return { applied: false, why: 'dir-missing' };
+    if (conditions.isGitBusy()) return { applied: false, why: 'git-busy' };
+
+    const settled = new Set<string>();
+    const applied: Finding[] = [];
+    const changes: HandChange[] = [];
+    for (const finding of findings) {
+      const isSettled = conditions.isSettled(finding.file);
+      if (isSettled) settled.add(finding.file);
+      // A file caught empty, half-written or missing may be on its way to new content: wait until it settles.
+      if ((finding.kind === 'invalid' || finding.kind === 'deleted') && !isSettled) continue;
+      applied.push(finding);
+      const change = this.apply(finding);
+      if (change) changes.push(change);
+    }
+
+    this.logSummary(findings, applied, changes);
+    this.pendingChanges.push(...changes);
+    return { applied: true, settled };
+  }
+
+  /** Records every queued hand change, including those that immediate passes add meanwhile. */
+  private async recordPendingChanges(): Promise<void> {
+    this.recording = true;
+    try {
+      while (this.pendingChanges.length > 0) {
+        await this.options.recorder.record(this.pendingChanges.splice(0));
+      }
+    } finally {
+      this.recording = false;
+    }
   }
 
   /** Reads one file and finds what changed since the status board last looked at it. */

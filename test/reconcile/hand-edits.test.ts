@@ -144,4 +144,28 @@ describe('hand edits', () => {
     expect(context.board.get('other')!.state).toBe('disabled');
     expect(context.board.get('fresh')).toBeUndefined();
   });
+
+  test('rapid saves each get a commit', async () => {
+    hookflow = await startTestService({
+      flows: Object.fromEntries(Array.from({ length: 20 }, (_, n) => [`flow-${n}`, flowDoc(`flow-${n}`)])),
+      config: { reconcile: { hand_edit_operator: 'hand-editor' } },
+    });
+    const { context } = hookflow.service;
+    const dir = hookflow.dir;
+    const head = git(dir, 'rev-parse', 'HEAD');
+
+    // Saves come faster than commits, so most land while an earlier save is being committed.
+    for (let n = 0; n < 20; n++) {
+      saveByRename(path.join(hookflow.flowsDir, `flow-${n}.json`), flowText(flowDoc(`flow-${n}`, { priority: n + 1 })));
+      await pause(5);
+    }
+    await waitFor(() => auditRows(context.db).length === 20 && auditRows(context.db).every((row) => row.commit), '20 committed audit rows');
+
+    for (let n = 0; n < 20; n++) expect(context.dispatcher.flows.get(`flow-${n}`)!.flow.priority).toBe(n + 1);
+    const commits = git(dir, 'rev-list', `${head}..HEAD`).split('\n');
+    expect(commits).toHaveLength(20);
+    expect(new Set(auditRows(context.db).map((row) => row.commit))).toEqual(new Set(commits));
+    for (const commit of commits) expect(git(dir, 'show', '--format=', '--name-only', commit).split('\n')).toHaveLength(1);
+    expect(git(dir, 'status', '--porcelain', '--', 'flows.d')).toBe('');
+  });
 });
