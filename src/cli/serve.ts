@@ -1,3 +1,4 @@
+import type { Service } from '../service.js';
 import { stringOption, type Command } from './command.js';
 
 /** `hookflow serve [--config FILE]`: runs until SIGINT or SIGTERM. */
@@ -6,18 +7,28 @@ export async function serve(configFile: string | undefined): Promise<void> {
   const { loadConfig } = await import('../config/load.js');
   const { startService } = await import('../service.js');
   const config = loadConfig(configFile);
-  const service = await startService(config);
 
-  let stopping = false;
+  // Handlers go in before the start, so that a signal during a long start-up still stops
+  // the service cleanly once it is up instead of killing it halfway.
+  let service: Service | undefined;
+  let stopSignal: string | undefined;
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (!service) return;
     service.context.log.info({ signal }, 'hookflow stopping');
     await service.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  service = await startService(config);
+  if (stopSignal) {
+    const signal = stopSignal;
+    stopSignal = undefined;
+    await stop(signal);
+  }
 }
 
 export const serveCommand: Command = {

@@ -1,6 +1,6 @@
 /** Content hashes of flows and flow files. */
 import { createHash } from 'node:crypto';
-import { applyFlowDefaults } from './defaults.js';
+import { withFlowDefaults } from './defaults.js';
 import type { Flow } from './model.js';
 
 /**
@@ -10,7 +10,8 @@ import type { Flow } from './model.js';
  * args carry their widget-schema defaults, and leaving out a default arg then keeps the version.
  */
 export function flowVersion(flow: Flow): string {
-  return sha256Hex(canonicalJson(applyFlowDefaults(flow))).slice(0, 16);
+  // withFlowDefaults shares the nodes instead of cloning them: hashing only reads them.
+  return sha256Hex(canonicalJson(withFlowDefaults(flow))).slice(0, 16);
 }
 
 /** Returns the SHA-256 of a file's raw bytes, in hex; a string is hashed as UTF-8. */

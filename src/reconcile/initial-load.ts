@@ -47,7 +47,7 @@ export async function loadFlowsDir(options: InitialLoadOptions): Promise<void> {
       board.set(id, {
         state: enabled ? 'active' : 'disabled', reason: 'Loaded', message: `flow ${id} loaded`,
         errors: [], observed_version: result.fingerprint, file,
-      });
+      }, { quiet: true });
       continue;
     }
 

@@ -31,7 +31,11 @@ export class StatusBoard {
     return this.statuses;
   }
 
-  set(id: string, next: Omit<FlowStatus, 'since'>): FlowStatus {
+  /**
+   * Records a flow's status and logs a change of state or reason. With `quiet`, a healthy
+   * state is logged at debug: the start-up load logs one summary instead of a line per flow.
+   */
+  set(id: string, next: Omit<FlowStatus, 'since'>, options: { quiet?: boolean } = {}): FlowStatus {
     const previous = this.statuses.get(id);
     const changed = !previous || previous.state !== next.state || previous.reason !== next.reason;
     const status: FlowStatus = { ...next, since: changed || !previous ? new Date().toISOString() : previous.since };
@@ -40,6 +44,7 @@ export class StatusBoard {
     if (changed) {
       const context = { flow: id, state: status.state, reason: status.reason, file: status.file, errors: status.errors.length || undefined };
       if (status.state === 'stale' || status.state === 'invalid') this.log.warn(context, status.message);
+      else if (options.quiet) this.log.debug(context, status.message);
       else this.log.info(context, status.message);
     }
     return status;
