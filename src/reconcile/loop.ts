@@ -312,11 +312,14 @@ class ReconcileLoop {
     this.schedule(0);
   }
 
+  /** Files of every flow the service knows: each status names its file, and a served flow always has a status. */
   private knownFiles(): string[] {
-    const files = new Set<string>();
-    for (const status of this.options.board.all().values()) files.add(path.resolve(status.file));
-    for (const compiled of this.options.table.all()) files.add(path.join(this.flowsDir, `${compiled.flow.id}.json`));
-    return [...files];
+    const files: string[] = [];
+    for (const status of this.options.board.all().values()) files.push(status.file);
+    for (const compiled of this.options.table.all()) {
+      if (!this.options.board.get(compiled.flow.id)) files.push(path.join(this.flowsDir, `${compiled.flow.id}.json`));
+    }
+    return files;
   }
 
   private isGitBusy(): boolean {

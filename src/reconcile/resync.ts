@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTick } from 'node:timers/promises';
 import { isFlowFileName, sameSignature, signatureOf, type FileSignature } from './read-flow-file.js';
 
-/** How many `stat` calls a scan keeps in flight; enough to hide latency without flooding libuv's thread pool. */
-const STAT_CONCURRENCY = 64;
+/**
+ * Files a scan stats between two yields to the event loop. Synchronous `stat` costs a fifth of
+ * the CPU time of promise-based `stat` on 10,000 files (bench/reconcile-idle-cpu.bench.mjs
+ * measures a resync); 256 of them hold the event loop for well under a millisecond each batch.
+ */
+const STAT_BATCH = 256;
 
 /** A file a scan found changed, with the time of that change according to the file system. */
 export interface ScannedChange {
@@ -33,15 +38,15 @@ export async function scanFlowsDir(flowsDir: string, signatures: Map<string, Fil
 
   const present = names.filter(isFlowFileName).map((name) => path.join(flowsDir, name));
   const changed = new Map<string, number>();
-  for (let start = 0; start < present.length; start += STAT_CONCURRENCY) {
-    const slice = present.slice(start, start + STAT_CONCURRENCY);
-    const stats = await Promise.all(slice.map((file) => fs.promises.stat(file).catch(() => null)));
-    slice.forEach((file, index) => {
-      const stat = stats[index];
-      // A file that vanished between readdir and stat, or cannot be stat'ed, is read to find out which.
+  for (let start = 0; start < present.length; start += STAT_BATCH) {
+    if (start > 0) await nextTick();
+    for (const file of present.slice(start, start + STAT_BATCH)) {
+      const stat = statOrNull(file);
+      // A file that vanished between readdir and stat, or cannot be stat'ed (a symbolic link
+      // loop), is read, and the read finds out what happened.
       if (!stat) changed.set(file, dirChangedAt);
       else if (!sameSignature(signatures.get(file), signatureOf(stat))) changed.set(file, changeTime(stat));
-    });
+    }
   }
 
   const presentSet = new Set(present);
@@ -50,6 +55,14 @@ export async function scanFlowsDir(flowsDir: string, signatures: Map<string, Fil
     if (!presentSet.has(file)) changed.set(file, dirChangedAt);
   }
   return [...changed].map(([file, changedAt]) => ({ file, changedAt }));
+}
+
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function changeTime(stats: fs.Stats): number {

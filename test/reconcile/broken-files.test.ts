@@ -53,6 +53,7 @@ const CASES: BrokenCase[] = [
   { name: 'unknown-type', write: writeText(flowText(flowDoc('unknown-type', { nodes: { opened: { type: 'trigger.nothing' } } }))), reason: 'ValidationFailed', code: 'FLOW_UNKNOWN_NODE_TYPE' },
   { name: 'directory', write: (file) => { fs.rmSync(file, { force: true }); fs.mkdirSync(file); }, reason: 'ReadFailed', code: 'FLOW_FILE_UNREADABLE' },
   { name: 'fifo', write: (file) => { fs.rmSync(file, { force: true }); execFileSync('mkfifo', [file]); }, reason: 'ReadFailed', code: 'FLOW_FILE_UNREADABLE' },
+  { name: 'link-loop', write: (file) => { fs.rmSync(file, { force: true }); fs.symlinkSync(path.basename(file), file); }, reason: 'ReadFailed', code: 'FLOW_FILE_UNREADABLE' },
   { name: 'dangling-link', write: (file) => { fs.rmSync(file, { force: true }); fs.symlinkSync(`${file}.gone`, file); }, reason: 'ReadFailed', code: 'FLOW_FILE_UNREADABLE' },
 ];
 
