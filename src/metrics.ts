@@ -14,7 +14,8 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'hookflow_process_' });
+  // The default metrics already start with process_ or nodejs_, so the prefix is the service name alone.
+  collectDefaultMetrics({ register: registry, prefix: 'hookflow_' });
 
   return {
     registry,

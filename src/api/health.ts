@@ -5,7 +5,7 @@ import type { ApiContext } from './context.js';
 export async function healthRoutes(app: FastifyInstance, options: { context: ApiContext }): Promise<void> {
   const { context } = options;
 
-  app.get('/healthz', { schema: { description: 'Liveness and reconcile state' } }, async (_request, reply) => {
+  app.get('/healthz', { schema: { summary: 'Liveness and reconcile state', description: 'Open without credentials. 503 until the initial load of flows_dir has finished.', tags: ['health'] } }, async (_request, reply) => {
     const counts = context.board.countByState();
     const body = {
       status: context.health.ready ? 'ok' : 'starting',
@@ -16,7 +16,7 @@ export async function healthRoutes(app: FastifyInstance, options: { context: Api
     return reply.code(context.health.ready ? 200 : 503).send(body);
   });
 
-  app.get('/metrics', { schema: { description: 'Prometheus metrics' } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', description: 'Open without credentials, in the Prometheus text format.', tags: ['health'] } }, async (_request, reply) => {
     const counts = context.board.countByState();
     for (const [state, count] of Object.entries(counts)) context.metrics.flowsLoaded.set({ state }, count);
     reply.type(context.metrics.registry.contentType);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HookflowError } from '../errors.js';
+import { OPERATOR_SECURITY } from './flow-schemas.js';
 import { findRun } from '../store/runs.js';
 import type { ApiContext } from './context.js';
 
@@ -9,7 +10,10 @@ export async function runRoutes(app: FastifyInstance, options: { context: ApiCon
 
   app.get<{ Params: { id: string } }>('/runs/:id', {
     schema: {
-      description: 'Read a run and its trace',
+      summary: 'Read a run and its trace',
+      description: 'A run of one flow for one delivery: status, the flow version it ran, timings and the trace of every node. Operator credentials required.',
+      tags: ['runs'],
+      security: OPERATOR_SECURITY,
       params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
     },
   }, async (request) => {

@@ -45,7 +45,9 @@ export function decodeWebhookBody(contentType: string | undefined, body: Buffer)
     text = body.toString('utf8');
   } else if (mediaType === 'application/x-www-form-urlencoded') {
     const payload = new URLSearchParams(body.toString('utf8')).get('payload');
-    if (payload === null) throw new HookflowError('BAD_REQUEST', 'the form-encoded body has no payload field');
+    if (payload === null) {
+      throw new HookflowError('BAD_REQUEST', 'the form-encoded body has no payload field; send JSON with content-type: application/json, or a form whose payload field holds the JSON (curl -d sends a form unless you set the content type)');
+    }
     text = payload;
   } else {
     throw new HookflowError('UNSUPPORTED_MEDIA_TYPE', `content type ${mediaType || '(none)'} is not accepted; send application/json or application/x-www-form-urlencoded`);

@@ -19,7 +19,9 @@ export async function webhookRoutes(app: FastifyInstance, options: { context: Ap
   app.post<{ Params: { source: string } }>('/webhooks/:source', {
     bodyLimit: WEBHOOK_BODY_LIMIT,
     schema: {
-      description: 'Receive a webhook delivery',
+      summary: 'Receive a webhook delivery',
+      description: 'Authenticated by the HMAC signature of the body when the source has a secret: X-Hub-Signature-256 (GitHub), X-Gitea-Signature or X-Hub-Signature-256 (Gitea), X-Hookflow-Signature-256 (generic). JSON or form-encoded (payload field) bodies up to 25 MiB.',
+      tags: ['webhooks'],
       params: { type: 'object', properties: { source: { type: 'string', description: 'github, gitea or generic' } }, required: ['source'] },
     },
   }, async (request, reply) => {

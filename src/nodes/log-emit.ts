@@ -26,7 +26,8 @@ export const logEmit: NodeType = {
     const level: Level = ctx.args.level ?? 'info';
     const message = renderTemplate(ctx.args.message as string, eventView(ctx.event, { value: ctx.inputs.value }), 'args.message');
 
-    ctx.log[level]({ node: ctx.nodeId, event: ctx.event.id, value: ctx.inputs.value }, message);
+    // ctx.log already carries the node id.
+    ctx.log[level]({ event: ctx.event.id, value: ctx.inputs.value }, message);
     return { outputs: {} };
   },
 };

@@ -65,7 +65,8 @@ function buildContext(nodeType: NodeType, options: ContextOptions, dryRun: boole
     event,
     flow: testFlow(),
     config: testConfig(options.config),
-    log,
+    // The engine hands each node a logger bound to its node id; so does this context.
+    log: log.child({ node: 'node_under_test' }),
     async effect(effect, perform, simulated) {
       effects.push(effect);
       return dryRun ? simulated : perform();
