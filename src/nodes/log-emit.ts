@@ -26,8 +26,10 @@ export const logEmit: NodeType = {
     const level: Level = ctx.args.level ?? 'info';
     const message = renderTemplate(ctx.args.message as string, eventView(ctx.event, { value: ctx.inputs.value }), 'args.message');
 
-    // ctx.log already carries the node id.
-    ctx.log[level]({ event: ctx.event.id, value: ctx.inputs.value }, message);
+    // ctx.log already carries the node id. An event input is logged by its id and key only:
+    // its payload can be megabytes, and the line already names the event.
+    const value = ctx.inputs.value === ctx.event ? { event_key: ctx.event.key } : ctx.inputs.value;
+    ctx.log[level]({ event: ctx.event.id, value }, message);
     return { outputs: {} };
   },
 };

@@ -19,6 +19,14 @@ describe('log.emit', () => {
     expect(logs[0].value).toEqual({ n: 7 });
   });
 
+  it('logs an event input by its key, not its payload', async () => {
+    const { ctx, logs } = realContext(logEmit, { args: { message: 'saw {{key}}' }, inputs: { value: event }, event });
+    await logEmit.run(ctx);
+
+    expect(logs[0].value).toEqual({ event_key: 'issues.opened' });
+    expect(JSON.stringify(logs[0])).not.toContain('"payload"');
+  });
+
   it.each([
     ['debug', 20],
     ['warn', 40],
