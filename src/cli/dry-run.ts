@@ -105,7 +105,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-interface TraceEntry {
+export interface TraceEntry {
   node: string;
   type: string;
   status: string;
@@ -146,14 +146,7 @@ export function printDryRun(io: Io, answer: DryRunAnswer): void {
   io.stdout.line(`flow ${answer.flow}${version}${event} ${selection}`);
   if (answer.status) io.stdout.line(`the run would end with status ${answer.status}`);
 
-  const trace = answer.trace ?? [];
-  if (trace.length > 0) {
-    io.stdout.line();
-    const rows = trace.map((entry) => [entry.node, entry.type, entry.status, formatDuration(entry.duration_ms), describeOutcome(entry)]);
-    const lines = formatTable(['NODE', 'TYPE', 'STATUS', 'DURATION', 'EFFECT / ERROR'], rows);
-    io.stdout.line(style.bold(lines[0]));
-    lines.slice(1).forEach((line, index) => io.stdout.line(colourByStatus(style, trace[index].status, line)));
-  }
+  printTrace(io, answer.trace ?? []);
 
   const effects = answer.effects ?? [];
   const mutating = effects.filter((effect) => effect.mutating).length;
@@ -162,6 +155,17 @@ export function printDryRun(io: Io, answer: DryRunAnswer): void {
   if (answer.budget) {
     io.stdout.line(`budget: would spend ${answer.budget.would_spend ?? 0} of ${answer.budget.remaining ?? '?'} mutating calls left`);
   }
+}
+
+/** Prints a run's trace as a table, one row per node, coloured by status on a terminal. */
+export function printTrace(io: Io, trace: TraceEntry[]): void {
+  if (trace.length === 0) return;
+  const { style } = io.stdout;
+  io.stdout.line();
+  const rows = trace.map((entry) => [entry.node, entry.type, entry.status, formatDuration(entry.duration_ms), describeOutcome(entry)]);
+  const lines = formatTable(['NODE', 'TYPE', 'STATUS', 'DURATION', 'EFFECT / ERROR'], rows);
+  io.stdout.line(style.bold(lines[0]));
+  lines.slice(1).forEach((line, index) => io.stdout.line(colourByStatus(style, trace[index].status, line)));
 }
 
 function formatDuration(ms: number | undefined): string {

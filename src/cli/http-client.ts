@@ -170,7 +170,10 @@ export function responseError(response: ApiResponse, request: string, target: Se
   const body = isApiErrorBody(response.body) ? response.body : undefined;
   if (response.status === 401) {
     const reason = body?.message ?? 'the credentials are wrong';
-    return new CliError(`${request}: the server rejected the operator token (${reason}); token from ${target.tokenSource}`, {
+    const summary = target.token === undefined
+      ? `no operator token was found, so none was sent: ${target.tokenSource.replace(/^none \((.*)\)$/, '$1')}`
+      : `the server rejected the operator token (${reason}); token from ${target.tokenSource}`;
+    return new CliError(`${request}: ${summary}`, {
       exitCode: EXIT.UNREACHABLE,
       details: [`Set $${TOKEN_ENV} or --token-file to the token the service uses (by default <data_dir>/operator-token next to the service).`],
     });

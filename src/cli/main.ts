@@ -9,6 +9,7 @@ import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { auditCommand, deleteCommand, disableCommand, enableCommand, getCommand, historyCommand, listCommand } from './flows-commands.js';
 import { processIo, type Io } from './output.js';
+import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   disableCommand,
   deleteCommand,
   dryRunCommand,
+  runCommand,
   historyCommand,
   auditCommand,
   statusCommand,

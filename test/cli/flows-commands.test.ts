@@ -300,3 +300,32 @@ describe('help', { timeout: 60_000 }, () => {
     expect(result.stderr).toContain('unknown command "frobnicate"');
   });
 });
+
+describe('hookflow run', { timeout: 30_000 }, () => {
+  it('prints a run with its trace table', async () => {
+    const response = await fetch(`${service.url}/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'cli-run-1' },
+      body: JSON.stringify(examplePayload('push')),
+    });
+    const runId = (await response.json()).runs[0].run;
+    await service.waitForRun(runId);
+
+    const result = await cli(['run', runId]);
+
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^run ${runId}: flow spare \\(version [0-9a-f]{16}\\) for github push, delivery cli-run-1$`));
+    expect(lines[1]).toMatch(/^status succeeded in [\d.]+ ms; queued \S+, finished \S+$/);
+    expect(lines[3]).toMatch(/^NODE\s+TYPE\s+STATUS\s+DURATION\s+EFFECT \/ ERROR$/);
+    expect(lines[4]).toMatch(/^pushed\s+trigger\.webhook\s+ok\s/);
+    expect(lines[5]).toMatch(/^log\s+log\.emit\s+ok\s/);
+  });
+
+  it('says when the run does not exist', async () => {
+    const result = await cli(['run', 'no-such-run']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no run has id no-such-run (404 RUN_NOT_FOUND)');
+  });
+});
