@@ -269,7 +269,7 @@ describe('server and token options', { timeout: 30_000 }, () => {
   it('says where the token was looked for', async () => {
     const result = await runCli(['list'], { cwd: work, env: { HOOKFLOW_URL: service.url } });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('token from none (no --token-file, $HOOKFLOW_OPERATOR_TOKEN unset, data/operator-token missing)');
+    expect(result.stderr).toContain('no operator token was found, so none was sent: no --token-file, $HOOKFLOW_OPERATOR_TOKEN unset, data/operator-token missing');
   });
 
   it('rejects a URL that is not http', async () => {
