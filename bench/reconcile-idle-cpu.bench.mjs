@@ -6,7 +6,7 @@
  * flows_dir for changes" log line and `--settle` more seconds, then reads the CPU time of the
  * serve process and of its children, which include the chokidar watcher process (utime + stime
  * from /proc/<pid>/stat, Linux only), over `--seconds` seconds. A window of 60 s
- * or more holds at least one periodic resync, whose scans are timed from the child's debug
+ * or more contains at least one periodic resync, whose scans are timed from the child's debug
  * log lines. The child is stopped with SIGTERM, by its pid.
  *
  * The default settle time is two minutes because V8 keeps collecting the start-up garbage of
