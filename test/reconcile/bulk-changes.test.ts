@@ -14,14 +14,14 @@ import { auditRows, flowDoc, flowText, pause, saveByRename, waitFor } from './su
 
 const execFileAsync = promisify(execFile);
 
-/** Runs git without blocking the event loop, so the service keeps answering meanwhile. */
+/** Runs git without blocking the event loop, so the service keeps serving webhooks meanwhile. */
 function gitAsync(cwd: string, ...args: string[]) {
   return execFileAsync('git', args, { cwd, env: { ...process.env, ...TEST_GIT_ENV } });
 }
 
 const id = (prefix: string, n: number) => `${prefix}-${String(n).padStart(3, '0')}`;
 
-/** All flows in one mutex group: a webhook answer then names every selected flow without running each. */
+/** Builds a flow of the mutex group `everyone`: a webhook response then names every selected flow while only one runs. */
 function groupFlow(flowId: string, description: string) {
   return flowDoc(flowId, { description, mutex_group: 'everyone' });
 }
@@ -35,7 +35,7 @@ interface Branches {
 }
 
 /**
- * A repository whose `main` holds `count` flows and whose branch `next` changes 300 files of
+ * Creates a repository whose `main` contains `count` flows and whose branch `next` changes 300 files of
  * them: 250 edited, 25 deleted, 25 added. The work tree is on `main`.
  */
 function makeBranches(count: number): Branches {

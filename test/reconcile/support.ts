@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../src/store/db.js';
 
-/** A valid flow that runs on `issues.opened`; `extra` replaces top-level members. */
+/** Builds a valid flow that runs on `issues.opened`; `extra` replaces top-level members. */
 export function flowDoc(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,
