@@ -57,8 +57,10 @@ export function validateFlow(doc: unknown, options: ValidateOptions): ValidateRe
   let copy: unknown;
   try {
     copy = structuredClone(doc);
-  } catch {
-    return { ok: false, problems: [{ code: 'FLOW_SCHEMA', path: '', message: 'The flow document must be plain JSON data.' }] };
+  } catch (err) {
+    // structuredClone fails on values JSON cannot hold and on nesting deeper than its stack allows.
+    const reason = err instanceof RangeError ? 'it is nested too deeply to process' : 'it holds values that are not JSON data';
+    return { ok: false, problems: [{ code: 'FLOW_SCHEMA', path: '', message: `The flow document cannot be validated: ${reason}.` }] };
   }
 
   const validateSchema = flowSchema();
