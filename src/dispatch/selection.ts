@@ -119,5 +119,7 @@ function matchesAnyTrigger(compiled: CompiledFlow, event: HookEvent): boolean {
 /** Priority descending, then id ascending, so ties never depend on load order. */
 export function byDispatchOrder(a: CompiledFlow, b: CompiledFlow): number {
   if (a.flow.priority !== b.flow.priority) return b.flow.priority - a.flow.priority;
-  return a.flow.id < b.flow.id ? -1 : a.flow.id > b.flow.id ? 1 : 0;
+  if (a.flow.id < b.flow.id) return -1;
+  if (a.flow.id > b.flow.id) return 1;
+  return 0;
 }

@@ -35,8 +35,8 @@ class BudgetExhausted extends Error {}
 
 /**
  * Runs one flow for one event in topological order. A node runs when every connected input
- * has a value; a node downstream of a halted or skipped node is skipped; the first failure
- * stops the run and the remaining nodes are skipped.
+ * has a value, so a node downstream of a halted or skipped node is skipped. The first failure
+ * stops the run, and the remaining nodes are skipped.
  */
 export async function executeFlow(compiled: CompiledFlow, event: HookEvent, options: ExecuteOptions): Promise<RunOutcome> {
   const { flow } = compiled;

@@ -13,11 +13,11 @@ export interface TraceEntry {
   effect: Effect[] | null;
   duration_ms: number;
   error: string | null;
-  /** Why a node halted or was skipped. */
+  /** The reason a node halted or was skipped. */
   reason?: string;
 }
 
-/** Longest string kept in a trace value; longer ones are cut and marked. */
+/** Maximum length of a string kept in a trace value; longer ones are cut and marked. */
 const MAX_TRACE_STRING = 64 * 1024;
 
 /**

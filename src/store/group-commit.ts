@@ -7,10 +7,10 @@ interface Pending<Item, Result> {
 }
 
 /**
- * Collects the writes asked for during one turn of the event loop and commits them in one
+ * Collects the writes requested during one turn of the event loop and commits them in one
  * SQLite transaction on the next turn. Each caller's promise settles after the commit, so a
- * caller that awaits it knows its write is stored; many concurrent webhooks then share one
- * commit instead of paying one each.
+ * caller that awaits it can rely on its write being stored. Many concurrent webhooks then
+ * share one commit instead of paying for one each.
  */
 export class GroupCommit<Item, Result> {
   private pending: Pending<Item, Result>[] = [];

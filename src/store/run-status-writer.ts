@@ -5,7 +5,7 @@ type Update =
   | { kind: 'started'; id: string; at: string }
   | { kind: 'finished'; id: string; result: FinishedRun };
 
-/** Longest time a status change waits in memory before it is written. */
+/** Maximum time a status change waits in memory before it is written. */
 export const RUN_STATUS_FLUSH_MS = 20;
 
 /**
