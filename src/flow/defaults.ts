@@ -17,16 +17,11 @@ export const FLOW_DEFAULTS = {
 } as const;
 
 /**
- * Returns a copy of a schema-valid flow document with every dispatch setting filled in:
- * `source`, `enabled`, `priority`, and `budget` merged property by property over the default
- * budget. Node args are copied as they are; their defaults come from each node type's widget
- * schema, which the validator applies. The input is not changed.
+ * Returns the flow with every dispatch setting filled in: `source`, `enabled`, `priority`, and
+ * `budget` merged property by property over the default budget. The result shares `doc`'s
+ * nodes, so pass a private copy when the result will be changed. Node args keep their own
+ * defaults, which the validator applies from each node type's widget schema.
  */
-export function applyFlowDefaults(doc: FlowDocument): Flow {
-  return withFlowDefaults(structuredClone(doc));
-}
-
-/** Like `applyFlowDefaults`, but the result shares `doc`'s nodes: for a document that is already a private copy. */
 export function withFlowDefaults(doc: FlowDocument): Flow {
   return {
     ...doc,

@@ -2,8 +2,6 @@
 
 export type PortType = 'event' | 'text' | 'number' | 'boolean' | 'json' | 'any';
 
-export const PORT_TYPES: readonly PortType[] = ['event', 'text', 'number', 'boolean', 'json', 'any'];
-
 export type FlowSource = 'operator' | 'default';
 
 export interface NodeSpec {
@@ -35,9 +33,6 @@ export interface Flow {
 export const DEFAULT_BUDGET: FlowBudget = { mutating_calls: 20, window_seconds: 3600 };
 
 export const FLOW_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-export const NODE_ID_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
-
-export type EventSource = 'github' | 'gitea' | 'generic';
 
 /** One webhook delivery, normalised. `key` is `type.action` when the payload has an action. */
 export interface HookEvent {
