@@ -34,7 +34,7 @@ export async function dryRunRoutes(app: FastifyInstance, options: { context: Api
     if (!compiled) {
       const current = await readCurrentFlow(context, id);
       if (isAbsent(current)) throw new HookflowError('FLOW_NOT_FOUND', `no flow has id ${id}`);
-      throw new HookflowError('FLOW_NOT_SERVED', `flow ${id} has no valid version to run: ${current.file} is invalid; dry-run the fixed document with POST /flows/dry-run`);
+      throw new HookflowError('FLOW_NOT_SERVED', `flow ${id} has no valid version to run: ${current.file} is invalid; dry-run the fixed document with POST /flows/dry-run (from the command line: hookflow dry-run FILE.json --event EVENT.json)`);
     }
     return dryRunFlow(context, compiled, event);
   });
