@@ -212,6 +212,7 @@ function forkAdvice(file: ReadyFile, served: Record<string, unknown>): CliError 
   const details = [
     `Copy ${file.file} to ${path.join(path.dirname(file.file), `my-${id}.json`)}, set "id": "my-${id}" and "source": "operator", and apply that file.`,
   ];
+  if (served.enabled === false) details.push(`${id} ships disabled: set "enabled": true in the fork so that it runs.`);
   if (group) details.push(`Give the fork mutex_group "${group}" and a priority above ${String(served.priority ?? 0)} so that it takes over from ${id}.`);
   return new CliError(`${id} is a default flow: defaults are forked, not edited, so apply did not change it`, { details });
 }

@@ -18,6 +18,7 @@ export async function serve(configFile: string | undefined): Promise<void> {
     if (!service) return;
     service.context.log.info({ signal }, 'hookflow stopping');
     await service.close();
+    service.context.log.info({ signal }, 'hookflow stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

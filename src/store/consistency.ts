@@ -6,7 +6,7 @@ import type { NodeRegistry } from '../nodes/registry.js';
 import { listAuditedCommits, listLatestAuditRows, type AuditRow } from './audit.js';
 import type { Db } from './db.js';
 import { listTempFiles } from './files.js';
-import type { FlowsGit } from './git.js';
+import { commitExists, type FlowsGit } from './git.js';
 import { listChangedFiles, logFlowsDir } from './git-log.js';
 import { readJournal } from './write-journal.js';
 
@@ -33,7 +33,7 @@ export interface ConsistencyReport {
  * - `pending_write`: the journal of an interrupted write, which the next start completes or drops;
  * - `uncommitted`: a flow file that differs from HEAD (untracked, modified or deleted);
  * - `commit_not_audited`: a commit hookflow made (it carries a `Hookflow-Action` trailer) with no audit row;
- * - `audit_commit_missing`: an audit row naming a commit that is not in HEAD's history of the folder;
+ * - `audit_commit_missing`: an audit row naming a commit the repository does not have on any branch;
  * - `audit_mismatch`: a flow whose newest audit row does not describe its file (content, or existence).
  * Flows without any audit row, such as files committed before hookflow ran, are not compared.
  * Run it while no flow write is in progress; the service runs it in its mutation queue.
@@ -68,8 +68,9 @@ export async function checkFlowsConsistency(repo: FlowsGit, db: Db, journalFile:
     problems.push({ kind: 'commit_not_audited', commit: entry.commit, message: `hookflow's commit ${entry.commit} (${entry.subject}) has no audit row` });
   }
   for (const sha of audited) {
-    if (inHistory.has(sha)) continue;
-    problems.push({ kind: 'audit_commit_missing', commit: sha, message: `audit rows name commit ${sha}, which is not in the history of HEAD for the flows folder` });
+    // A commit of another branch is fine: the rows were written while that branch was checked out.
+    if (inHistory.has(sha) || (await commitExists(repo, sha))) continue;
+    problems.push({ kind: 'audit_commit_missing', commit: sha, message: `audit rows name commit ${sha}, which the repository does not have (rewritten or garbage-collected history)` });
   }
 
   const latestRows = listLatestAuditRows(db);

@@ -255,6 +255,17 @@ async function readRevision(repo: FlowsGit, revision: string): Promise<string | 
 }
 
 /** Returns the content of `file` at commit `sha`, or null when the commit does not have it. */
+/** Says whether the repository holds the commit, on any branch or none. */
+export async function commitExists(repo: FlowsGit, sha: string): Promise<boolean> {
+  try {
+    await runGit(repo.dir, ['cat-file', '-e', `${sha}^{commit}`], repo.identity);
+    return true;
+  } catch (err) {
+    if (err instanceof GitCommandError) return false;
+    throw err;
+  }
+}
+
 export async function readFileAtCommit(repo: FlowsGit, sha: string, file: string): Promise<string | null> {
   try {
     return await runGit(repo.dir, ['show', `${sha}:./${file}`], repo.identity);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAuditRow } from '../../src/store/audit.js';
 import { simpleFlow } from '../helpers/flow-store.js';
+import { git } from '../helpers/git-repo.js';
 import { removeDir, startTestService, type TestService } from '../helpers/service.js';
 
 let test: TestService;
@@ -59,5 +60,29 @@ describe('GET /check', () => {
 
   it('requires operator credentials', async () => {
     expect((await test.request('GET', '/check', { auth: false })).status).toBe(401);
+  });
+});
+
+describe('GET /check after a branch switch', () => {
+  it('accepts audit rows that name a commit of another branch', async () => {
+    const service = await startTestService({ flows: { alpha: simpleFlow('alpha') } });
+    try {
+      git(service.dir, 'checkout', '-q', '-b', 'other');
+      const created = await service.request('POST', '/flows', { body: simpleFlow('gamma') });
+      expect(created.status).toBe(201);
+      git(service.dir, 'checkout', '-q', 'main');
+
+      let answer = await service.request('GET', '/check');
+      for (let attempt = 0; attempt < 100 && !answer.body.ok; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        answer = await service.request('GET', '/check');
+      }
+
+      expect(answer.body.problems).toEqual([]);
+      expect(service.service.context.dispatcher.flows.get('gamma')).toBeUndefined();
+    } finally {
+      await service.close();
+      removeDir(service.dir);
+    }
   });
 });
