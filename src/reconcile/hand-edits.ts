@@ -96,6 +96,8 @@ export class HandEditRecorder {
         sha = committedHere ? result : null;
         if (result === 'unchanged') {
           // Nothing to commit: the file equals HEAD, which a git command may have moved since `head` was read.
+          // NOTE: a trial saw a checkout back to an older branch end here with no commit found, so
+          // the row got the hand-edit operator and a null commit; the cause is not known yet.
           const lateHead = await readHead(repo.git);
           commit = lateHead ? (await this.findArrivals(repo, lateHead, [change])).get(change.file) : undefined;
           sha = commit?.sha ?? null;
