@@ -312,7 +312,7 @@ class ReconcileLoop {
     this.schedule(0);
   }
 
-  /** Files of every flow the service knows: each status names its file, and a served flow always has a status. */
+  /** Files of every flow the service tracks: each status names its file, and a served flow always has a status. */
   private knownFiles(): string[] {
     const files: string[] = [];
     for (const status of this.options.board.all().values()) files.push(status.file);

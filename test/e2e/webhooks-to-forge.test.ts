@@ -72,7 +72,7 @@ describe('webhooks to the forge, end to end', () => {
     await forge?.close();
   });
 
-  it('comments on a new GitHub issue and suppresses the lower flow of its mutex group', async () => {
+  it('comments on a new GitHub issue', async () => {
     const payload = examplePayload('issues', 'opened');
     const answer = await postDelivery(hookflow.url, { source: 'github', type: 'issues', payload, secret: SECRET });
 
