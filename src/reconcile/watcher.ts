@@ -60,7 +60,13 @@ watcher.on('raw', (event, name, details) => {
 });
 watcher.on('error', (err) => send({ type: 'error', message: String(err && err.message ? err.message : err) }));
 watcher.on('ready', () => send({ type: 'ready' }));
-process.on('disconnect', () => { watcher.close().finally(() => process.exit(0)); });
+// The parent is gone (closed, or killed). One child with 10,000 files was seen still running an
+// hour after its parent died mid-start, so the child exits after a grace period whether or not
+// chokidar's close() settles.
+process.on('disconnect', () => {
+  setTimeout(() => process.exit(0), 2000);
+  watcher.close().finally(() => process.exit(0));
+});
 `;
 
 /**
