@@ -68,7 +68,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   log.info({ url, flows_dir: config.flows_dir, data_dir: config.data_dir }, 'hookflow listening');
 
   const signatures = new Map<string, FileSignature>();
-  await loadFlowsDir({ flowsDir: config.flows_dir, registry, table: dispatcher.flows, board, log, signatures });
+  await loadFlowsDir({ flowsDir: config.flows_dir, registry, table: dispatcher.flows, board, log, signatures, repo: flowsRepo.repo });
   context.health.ready = true;
   context.health.lastPass = new Date().toISOString();
   log.info({ flows: board.countByState() }, 'flows loaded');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { FlowTable } from '../dispatch/selection.js';
 import type { NodeRegistry } from '../nodes/registry.js';
-import { readFileAtHead } from '../store/git-head.js';
+import { readFileAtCommit, type FlowsGit } from '../store/git.js';
 import { describeProblems, failureReason, flowIdOfFile, loadFlowBytes, loadFlowText } from './flow-file.js';
 import { isFlowFileName, readFlowFile, type FileSignature } from './read-flow-file.js';
 import type { StatusBoard } from './status.js';
@@ -14,6 +14,8 @@ export interface InitialLoadOptions {
   table: FlowTable;
   board: StatusBoard;
   log: Logger;
+  /** The repository of the flows folder, for the HEAD version of a file that fails validation. */
+  repo?: FlowsGit;
   /** Filled with the signature of every file read, so the reconcile loop's first scan reads only what changed since. */
   signatures?: Map<string, FileSignature>;
 }
@@ -51,7 +53,7 @@ export async function loadFlowsDir(options: InitialLoadOptions): Promise<void> {
       continue;
     }
 
-    const fallback = await loadHeadVersion(file, registry);
+    const fallback = options.repo ? await loadHeadVersion(options.repo, file, registry) : null;
     if (fallback) table.upsert(fallback);
     board.set(id, {
       state: fallback ? 'stale' : 'invalid',
@@ -75,14 +77,15 @@ export function listFlowFiles(flowsDir: string): string[] {
   return names.filter(isFlowFileName).sort().map((name) => path.join(flowsDir, name));
 }
 
-async function loadHeadVersion(file: string, registry: NodeRegistry) {
-  const text = await readFileAtHead(file);
-  if (text === null) return null;
+async function loadHeadVersion(repo: FlowsGit, file: string, registry: NodeRegistry) {
   try {
+    const text = await readFileAtCommit(repo, 'HEAD', path.basename(file));
+    if (text === null) return null;
     const result = loadFlowText(text, file, registry);
     return result.ok ? result.compiled : null;
   } catch {
-    // The HEAD version is only a fallback: one the validator cannot handle is treated as absent.
+    // The HEAD version is only a fallback: no commit yet, a git failure, or a version the
+    // validator cannot handle all leave the flow without one.
     return null;
   }
 }
