@@ -1,6 +1,6 @@
 import type { Flow } from '../flow/model.js';
 import type { Db } from '../store/db.js';
-import { countSpendSince, recordSpend } from '../store/budget-ledger.js';
+import { countSpendSince, pruneSpendBefore, recordSpend } from '../store/budget-ledger.js';
 
 /**
  * The per-flow rate limit on mutating calls: at most `budget.mutating_calls` within any
@@ -22,6 +22,9 @@ export class BudgetKeeper {
     return this.db.transaction(() => {
       if (this.remaining(flow) <= 0) return false;
       recordSpend(this.db, flow.id, this.now());
+      // Keeps the ledger at about one window of rows per flow instead of growing forever.
+      // A window widened later therefore counts only the calls made since this prune.
+      pruneSpendBefore(this.db, flow.id, this.windowStart(flow));
       return true;
     }).immediate();
   }

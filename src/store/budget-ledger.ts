@@ -10,7 +10,7 @@ export function recordSpend(db: Db, flowId: string, atMs: number): void {
   statement(db, `INSERT INTO budget_spend (flow_id, at_ms) VALUES (?, ?)`).run(flowId, atMs);
 }
 
-/** Deletes spend rows older than every window could need. */
-export function pruneSpendBefore(db: Db, beforeMs: number): number {
-  return statement(db, `DELETE FROM budget_spend WHERE at_ms < ?`).run(beforeMs).changes;
+/** Deletes a flow's spend rows made before `beforeMs`, which its window no longer counts. */
+export function pruneSpendBefore(db: Db, flowId: string, beforeMs: number): number {
+  return statement(db, `DELETE FROM budget_spend WHERE flow_id = ? AND at_ms < ?`).run(flowId, beforeMs).changes;
 }
