@@ -71,7 +71,7 @@ export class Dispatcher {
     // Slots are reserved before the commit, so that concurrent deliveries cannot overfill the queue.
     const needed = selection.selected.length;
     if (needed > this.queue.freeSlots - this.reservedSlots) {
-      // A repeated delivery still gets its first answer, because it needs no queue slot.
+      // A repeated delivery still gets the runs of its first delivery, because it needs no queue slot.
       const previous = findDelivery(this.options.db, event.source, event.id);
       if (previous) return duplicateResult(previous);
       throw new HookflowError('QUEUE_FULL', `the run queue is full (${this.options.config.dispatch.queue_size} waiting runs); retry later`, {

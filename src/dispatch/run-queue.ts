@@ -26,7 +26,7 @@ export class RunQueue<Job> {
   push(job: Job): void {
     if (this.freeSlots <= 0) throw new Error('run queue is full');
     this.waiting.push(job);
-    // Jobs start on the next turn, so that the webhook that queued them is answered first.
+    // Jobs start on the next turn, so that the webhook that queued them gets its response first.
     if (!this.pumpScheduled) {
       this.pumpScheduled = true;
       setImmediate(() => {

@@ -148,7 +148,7 @@ function collectInputs(
   return { values };
 }
 
-/** `halted` when no leaf node (one nobody reads from) completed: a filter stopped every branch. */
+/** `halted` when no leaf node (one whose outputs no node reads) completed: a filter stopped every branch. */
 function finalStatus(compiled: CompiledFlow, trace: TraceEntry[]): FinalRunStatus {
   const done: NodeStatus[] = ['ok', 'simulated'];
   const leafCompleted = trace.some((entry) => !compiled.downstream.has(entry.node) && done.includes(entry.status));

@@ -3,7 +3,7 @@ import type { Problem } from '../flow/model.js';
 
 export type FlowState = 'active' | 'disabled' | 'stale' | 'invalid';
 
-/** What the service last saw of one flow file, shown by the API, the CLI and the logs alike. */
+/** The service's last observation of one flow file, shown by the API, the CLI and the logs alike. */
 export interface FlowStatus {
   state: FlowState;
   /** A stable CamelCase word for the last transition, e.g. `Loaded`, `ValidationFailed`. */

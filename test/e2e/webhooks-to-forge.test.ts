@@ -117,7 +117,7 @@ describe('webhooks to the forge, end to end', () => {
     expect(JSON.parse(request!.body)).toEqual({ labels: ['needs-review'] });
   });
 
-  it('halts at a filter that does not match and reports the run as halted', async () => {
+  it('halts at a filter miss', async () => {
     const payload = examplePayload('issue_comment', 'created');
     payload.comment.body = 'Looks good to me.';
     const before = forge.requests.length;
@@ -130,7 +130,7 @@ describe('webhooks to the forge, end to end', () => {
     expect(forge.requests.length).toBe(before);
   });
 
-  it('runs a push flow without touching the forge and stores events by reference in the trace', async () => {
+  it('traces a push flow by event reference', async () => {
     const payload = examplePayload('push');
     const answer = await postDelivery(hookflow.url, { source: 'github', type: 'push', payload, secret: SECRET });
 
